@@ -1,0 +1,48 @@
+# roomrec — make demo | make test (README). Other targets are for developers.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
+export GOTOOLCHAIN := local
+
+.PHONY: all deps demo test lint build-nocgo testmedia bench fuzz
+
+all: test
+
+## deps: install missing system packages (silent when all are there)
+deps:
+	@scripts/deps.sh
+	@$(GO) mod download
+
+## demo: run the demos on the embedded defaults (local disk, loopback only)
+demo: deps
+	$(GO) run ./examples/layoutpreview -out ./recordings/layouts
+
+## test: vet, lint, pure-Go build, and every test with the race detector
+test: deps lint build-nocgo
+	@# Compile everything (needs the module proxy) before entering the
+	@# loopback-only network namespace the tests run in.
+	$(GO) test -race -count=1 -run '^$$' ./... >/dev/null
+	scripts/netns.sh env GOPROXY=off GOFLAGS=-mod=mod $(GO) test -race -timeout 15m ./...
+
+lint: $(STATICCHECK)
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	@mv $(BIN)/staticcheck $@
+
+## build-nocgo: everything must build without cgo (codecs then report unsupported)
+build-nocgo:
+	CGO_ENABLED=0 $(GO) build ./...
+
+## testmedia: regenerate the committed test clips from FFmpeg's lavfi sources
+testmedia: deps
+	scripts/testmedia.sh testdata/media
+
+## bench: run the benchmarks
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
