@@ -17,6 +17,7 @@ deps:
 
 ## demo: run the demos on the embedded defaults (local disk, loopback only)
 demo: deps
+	scripts/netns.sh --optional $(GO) run ./examples/quickstart -dir ./recordings
 	$(GO) run ./examples/layoutpreview -out ./recordings/layouts
 
 ## test: vet, lint, pure-Go build, and every test with the race detector
@@ -27,6 +28,7 @@ test: deps lint build-nocgo
 	scripts/netns.sh env GOPROXY=off GOFLAGS=-mod=mod $(GO) test -race -timeout 15m ./...
 
 lint: $(STATICCHECK)
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 

@@ -16,7 +16,7 @@ ff=(ffmpeg -hide_banner -loglevel error -y)
 src="testsrc2=size=640x360:rate=15:duration=10"
 
 "${ff[@]}" -f lavfi -i "$src" -c:v libx264 -profile:v baseline -level 3.0 -pix_fmt yuv420p \
-  -preset veryfast -tune zerolatency -b:v 300k -maxrate 300k -bufsize 300k \
+  -preset veryfast -threads 1 -b:v 300k -maxrate 300k -bufsize 300k \
   -g 15 -keyint_min 15 -sc_threshold 0 -bf 0 -x264-params repeat-headers=1:aud=0 \
   -bsf:v h264_mp4toannexb -f h264 "$out/h264_640x360_15fps.h264"
 
@@ -33,7 +33,7 @@ for c in red:FF0000 green:00FF00 blue:0000FF yellow:FFFF00 magenta:FF00FF cyan:0
   name=${c%%:*} rgb=${c##*:}
   s="color=c=0x${rgb}:size=640x360:rate=15:duration=2"
   "${ff[@]}" -f lavfi -i "$s" -c:v libx264 -profile:v baseline -pix_fmt yuv420p -preset veryfast \
-    -g 15 -keyint_min 15 -sc_threshold 0 -bf 0 -x264-params repeat-headers=1 \
+    -g 15 -keyint_min 15 -sc_threshold 0 -bf 0 -threads 1 -x264-params repeat-headers=1 \
     -bsf:v h264_mp4toannexb -f h264 "$out/solid_${name}.h264"
   "${ff[@]}" -f lavfi -i "$s" -c:v libvpx -b:v 100k -g 15 -deadline realtime -cpu-used 8 \
     -f ivf "$out/solid_${name}.ivf"

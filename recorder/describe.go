@@ -1,0 +1,104 @@
+package recorder
+
+import (
+	"sort"
+
+	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/naming"
+)
+
+// Description is what Describe returns: the service's
+// DescribeCloudRecording response plus per-stream diagnostics.
+type Description struct {
+	// TaskID is the task's id.
+	TaskID string
+	// Status is Idle (no media received yet: check that someone publishes
+	// in the room), InProgress or Exited.
+	Status Status
+	// StorageFileList has one entry per M3U8 playlist the task writes.
+	StorageFileList []File
+	// Streams describes every stream the task met, recorded or not.
+	Streams []StreamState
+}
+
+// File is one entry of StorageFileList.
+type File struct {
+	// FileName is the playlist's file name (without prefix and task folder).
+	FileName string
+	// Key is the playlist's full object key in the storage.
+	Key string
+	// UserID is the recorded user (empty for a mixed recording).
+	UserID string
+	// MediaID is main or aux.
+	MediaID naming.MediaID
+	// TrackType is "audio", "video" or "audio_video".
+	TrackType string
+	// BeginTimeStamp is the server's Unix time in ms when the first media
+	// of the stream was received (also #EXT-X-TRTC-START-REC-TIME).
+	BeginTimeStamp int64
+}
+
+// StreamState describes one stream of a task.
+type StreamState struct {
+	UserID  string
+	MediaID naming.MediaID
+	Kind    naming.TrackType
+	// Codec is the MIME type of the track last seen for the stream.
+	Codec string
+	// Recording is true while a track of the stream is being recorded.
+	Recording bool
+	// Skipped says why the stream is not recorded ("" when it is).
+	Skipped string
+	// Counters of the media path (see ingest.Stats for their meaning).
+	Packets, Lost, Reordered, Duplicates, Late, Malformed uint64
+	// QueueDropped counts packets dropped because the task's queue was full.
+	QueueDropped uint64
+	// FramesDropped counts frames not written (broken or waiting for a keyframe).
+	FramesDropped uint64
+	// KeyframeRequests counts PLIs sent to the publisher.
+	KeyframeRequests uint64
+	// Segments and Bytes count the TS segments written and their size.
+	Segments int
+	Bytes    int64
+}
+
+func errTaskEnding(id string) error {
+	return errcode.New(errcode.TaskNotExist, "task %q is ending", id)
+}
+
+func (t *task) describe() Description {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.describeLocked()
+}
+
+func (t *task) describeLocked() Description {
+	d := Description{TaskID: t.id, Status: t.statusLocked()}
+	for k, st := range t.streams {
+		s := st.state()
+		if f, ok := st.file(); ok {
+			d.StorageFileList = append(d.StorageFileList, f)
+		}
+		if reason, ok := t.skipped[k]; ok {
+			s.Skipped = reason
+		}
+		d.Streams = append(d.Streams, s)
+	}
+	for k, reason := range t.skipped {
+		if _, ok := t.streams[k]; !ok {
+			d.Streams = append(d.Streams, StreamState{UserID: k.user, MediaID: k.media, Kind: k.kind, Skipped: reason})
+		}
+	}
+	sort.Slice(d.StorageFileList, func(i, j int) bool { return d.StorageFileList[i].Key < d.StorageFileList[j].Key })
+	sort.Slice(d.Streams, func(i, j int) bool {
+		a, b := d.Streams[i], d.Streams[j]
+		if a.UserID != b.UserID {
+			return a.UserID < b.UserID
+		}
+		if a.MediaID != b.MediaID {
+			return a.MediaID > b.MediaID // main before aux
+		}
+		return a.Kind < b.Kind
+	})
+	return d
+}

@@ -1,0 +1,190 @@
+package recorder
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/naming"
+)
+
+// RecordMode says how a task records (SPEC §2). The zero value means Single.
+type RecordMode int
+
+const (
+	// Single records every subscribed user's audio and video as separate
+	// HLS files (the service's RecordMode 1).
+	Single RecordMode = 1
+	// Mixed composites all users into one HLS file (RecordMode 2).
+	Mixed RecordMode = 2
+)
+
+// Valid reports whether m is Single or Mixed.
+func (m RecordMode) Valid() bool { return m == Single || m == Mixed }
+
+// String returns "single" or "mixed".
+func (m RecordMode) String() string {
+	switch m {
+	case Single:
+		return "single"
+	case Mixed:
+		return "mixed"
+	}
+	return fmt.Sprintf("RecordMode(%d)", int(m))
+}
+
+// StreamType says which media a task records (the service's StreamType).
+type StreamType int
+
+const (
+	// AudioVideo records audio and video (the default, 0).
+	AudioVideo StreamType = 0
+	// AudioOnly records only audio (1).
+	AudioOnly StreamType = 1
+	// VideoOnly records only video (2).
+	VideoOnly StreamType = 2
+)
+
+// Valid reports whether t is one of the three stream types.
+func (t StreamType) Valid() bool { return t >= AudioVideo && t <= VideoOnly }
+
+// Records reports whether streams of the given kind are recorded.
+func (t StreamType) Records(k naming.TrackType) bool {
+	switch t {
+	case AudioOnly:
+		return k == naming.TrackAudio
+	case VideoOnly:
+		return k == naming.TrackVideo
+	}
+	return k.Valid()
+}
+
+// OutputFormat says which files a task produces (SPEC §3).
+type OutputFormat int
+
+const (
+	// HLS writes M3U8 playlists and TS segments (the default, 0).
+	HLS OutputFormat = 0
+	// HLSAndMP4 writes HLS and, after the recording, MP4 files converted
+	// from it (1).
+	HLSAndMP4 OutputFormat = 1
+	// MP4 keeps HLS only as an intermediate and delivers MP4 files (2).
+	MP4 OutputFormat = 2
+)
+
+// Valid reports whether f is a known output format.
+func (f OutputFormat) Valid() bool { return f >= HLS && f <= MP4 }
+
+// Limits on task parameters (SPEC §1).
+const (
+	// DefaultMaxIdleTime is the idle time after which a task with no
+	// publishing user in its room ends itself.
+	DefaultMaxIdleTime = 60 * time.Second
+	// MinMaxIdleTime and MaxMaxIdleTime bound RecordParams.MaxIdleTime.
+	MinMaxIdleTime = 5 * time.Second
+	// MaxMaxIdleTime is the largest allowed MaxIdleTime (24 h).
+	MaxMaxIdleTime = 86400 * time.Second
+	// maxPatterns bounds each subscription list.
+	maxPatterns = 100
+)
+
+// StartParams are the parameters of Start: the service's
+// CreateCloudRecording request in Go form.
+type StartParams struct {
+	// SdkAppID identifies the application (required, non-zero).
+	SdkAppID uint64
+	// Room is the room to record: a numeric or a string room id.
+	Room naming.RoomID
+	// UserID is the recorder's own identity in the room: it appears in
+	// every callback and must not be a user who publishes in the room
+	// (streams of this user are never recorded).
+	UserID string
+	// Record says what to record and how.
+	Record RecordParams
+	// Storage says where the files go.
+	Storage StorageParams
+}
+
+// RecordParams are the service's RecordParams.
+type RecordParams struct {
+	// Mode is Single (the zero value) or Mixed.
+	Mode RecordMode
+	// MaxIdleTime ends the task when the room has had no publishing user
+	// for this long. Zero means DefaultMaxIdleTime; allowed 5 s to 24 h.
+	MaxIdleTime time.Duration
+	// StreamType selects audio and video, audio only or video only.
+	StreamType StreamType
+	// Subscribe are the allow and deny lists; the zero value subscribes to
+	// every stream in the room.
+	Subscribe Subscription
+	// Output is the output format; the zero value is HLS.
+	Output OutputFormat
+}
+
+// StorageParams say where a task's files go.
+type StorageParams struct {
+	// Storage overrides the Recorder's storage for this task; nil uses
+	// Config.Storage.
+	Storage Storage
+	// FileNamePrefix are path segments put in front of every object key:
+	// []string{"a", "b"} gives "a/b/<TaskId>/...". Each segment must be a
+	// safe path segment (naming.ValidatePrefix).
+	FileNamePrefix []string
+}
+
+// Prefix returns the file-name prefix joined with "/".
+func (p StorageParams) Prefix() string { return strings.Join(p.FileNamePrefix, "/") }
+
+// withDefaults returns p with zero values replaced by the defaults.
+func (p StartParams) withDefaults() StartParams {
+	if p.Record.Mode == 0 {
+		p.Record.Mode = Single
+	}
+	if p.Record.MaxIdleTime == 0 {
+		p.Record.MaxIdleTime = DefaultMaxIdleTime
+	}
+	return p
+}
+
+// Validate checks the parameters without doing any I/O and returns an
+// *errcode.Error with the service's InvalidParameter.* code naming the first
+// wrong parameter, or nil. Zero values that have defaults are accepted.
+func (p StartParams) Validate() error {
+	p = p.withDefaults()
+	if p.SdkAppID == 0 {
+		return errcode.New(errcode.InvalidParameter.Detail("SdkAppId"), "SdkAppID must be set")
+	}
+	if err := p.Room.Validate(); err != nil {
+		return err
+	}
+	if err := naming.ValidateUserID(p.UserID); err != nil {
+		return err
+	}
+	if err := p.Record.validate(); err != nil {
+		return err
+	}
+	if p.Record.Mode == Mixed {
+		return errcode.New(errcode.Unsupported, "mixed-stream recording is not available in this version yet; use RecordMode Single")
+	}
+	return naming.ValidatePrefix(p.Storage.Prefix())
+}
+
+func (r RecordParams) validate() error {
+	if !r.Mode.Valid() {
+		return errcode.New(errcode.InvalidParameter.Detail("RecordMode"), "RecordMode %d: must be 1 (single) or 2 (mixed)", int(r.Mode))
+	}
+	if r.MaxIdleTime < MinMaxIdleTime || r.MaxIdleTime > MaxMaxIdleTime {
+		return errcode.New(errcode.InvalidParameter.Detail("MaxIdleTime"), "MaxIdleTime %v: must be between %v and %v", r.MaxIdleTime, MinMaxIdleTime, MaxMaxIdleTime)
+	}
+	if !r.StreamType.Valid() {
+		return errcode.New(errcode.InvalidParameter.Detail("StreamType"), "StreamType %d: must be 0 (audio+video), 1 (audio) or 2 (video)", int(r.StreamType))
+	}
+	if !r.Output.Valid() {
+		return errcode.New(errcode.InvalidParameter.Detail("OutputFormat"), "OutputFormat %d: must be 0 (hls), 1 (hls+mp4) or 2 (mp4)", int(r.Output))
+	}
+	if r.Output != HLS {
+		return errcode.New(errcode.Unsupported, "OutputFormat %d: MP4 output is not available in this version yet; use 0 (hls)", int(r.Output))
+	}
+	return r.Subscribe.Validate()
+}

@@ -1,0 +1,337 @@
+package recorder
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/clock"
+	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/naming"
+	"github.com/roomrec/roomrec/storage"
+)
+
+// Storage is what a task needs of a storage back-end: a streamed put by key.
+// *storage.Local and the cloud back-ends implement it. A Storage that also
+// has PutFile(ctx, key, localPath) (as *storage.Local does) gets the spooled
+// file by path, which lets it rename instead of copying.
+type Storage interface {
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+}
+
+type filePutter interface {
+	PutFile(ctx context.Context, key, localPath string) error
+}
+
+// Notifier receives the task events 301–312. *callback.HTTP and
+// callback.Func implement it. Notify must not block for long: the recorder
+// calls it from its tasks.
+type Notifier interface {
+	Notify(ctx context.Context, e callback.Event) error
+}
+
+// Config configures a Recorder. The zero value is usable: files go to the
+// local folder "recordings", events are dropped, the real clock is used.
+type Config struct {
+	// Dir is the folder of the embedded local-disk storage, used when
+	// Storage is nil. Default "recordings".
+	Dir string
+	// Storage is where recorded files go; nil means local disk under Dir.
+	Storage Storage
+	// SpoolDir is where files are written before they are uploaded, and
+	// kept while the storage is unreachable. Default Dir/.spool.
+	SpoolDir string
+	// Notifier receives the events; nil drops them.
+	Notifier Notifier
+	// Clock is the time source; nil means the real clock.
+	Clock clock.Clock
+	// Logger receives the recorder's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxTasks is the number of concurrent tasks; the next Start fails with
+	// FailedOperation.RestrictedConcurrency. Default 100.
+	MaxTasks int
+	// MaxStreamsPerTask is the number of user streams (user and MediaId) a
+	// task subscribes to at most; further streams are not recorded and
+	// are counted in Describe. Default 25.
+	MaxStreamsPerTask int
+	// SegmentDuration is the HLS target segment duration. Default 10 s.
+	SegmentDuration time.Duration
+	// QueuePackets is the per-track, per-task packet queue between the
+	// host's media path and the recorder. Default 1024.
+	QueuePackets int
+	// ReorderDelay is how long a missing RTP packet is waited for (by
+	// arrival time) before it is declared lost. A recording is not
+	// interactive, so the default, 500 ms, is generous: late packets and
+	// NACK retransmissions still make it into the file.
+	ReorderDelay time.Duration
+	// StopTimeout bounds how long a task that ends by itself (idle timeout,
+	// room closed) waits for its uploads before it reports held files.
+	// Default 30 s.
+	StopTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Dir == "" {
+		c.Dir = "recordings"
+	}
+	if c.SpoolDir == "" {
+		c.SpoolDir = filepath.Join(c.Dir, ".spool")
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxTasks == 0 {
+		c.MaxTasks = 100
+	}
+	if c.MaxStreamsPerTask == 0 {
+		c.MaxStreamsPerTask = 25
+	}
+	if c.SegmentDuration == 0 {
+		c.SegmentDuration = 10 * time.Second
+	}
+	if c.QueuePackets == 0 {
+		c.QueuePackets = 1024
+	}
+	if c.ReorderDelay == 0 {
+		c.ReorderDelay = 500 * time.Millisecond
+	}
+	if c.StopTimeout == 0 {
+		c.StopTimeout = 30 * time.Second
+	}
+	return c
+}
+
+// Recorder records rooms. It is safe for concurrent use; create it with New
+// and end it with Close.
+type Recorder struct {
+	cfg   Config
+	clock clock.Clock
+	log   *slog.Logger
+	store Storage
+
+	mu     sync.Mutex
+	rooms  map[roomKey]*Room
+	tasks  map[string]*task
+	closed bool
+}
+
+type roomKey struct {
+	sdkAppID uint64
+	room     naming.RoomID
+}
+
+// New returns a Recorder for cfg. It returns an error if the local storage
+// folder cannot be created.
+func New(cfg Config) (*Recorder, error) {
+	cfg = cfg.withDefaults()
+	store := cfg.Storage
+	if store == nil {
+		local, err := storage.NewLocal(cfg.Dir)
+		if err != nil {
+			return nil, errcode.Wrap(errcode.InternalError.Detail("Storage"), err, "cannot use %s as local storage", cfg.Dir)
+		}
+		store = local
+	}
+	return &Recorder{
+		cfg:   cfg,
+		clock: cfg.Clock,
+		log:   cfg.Logger,
+		store: store,
+		rooms: make(map[roomKey]*Room),
+		tasks: make(map[string]*task),
+	}, nil
+}
+
+// Room returns the room (sdkAppID, id), creating it on first use. The host
+// reports users and tracks through it. It returns an InvalidParameter error
+// if the ids are invalid.
+func (r *Recorder) Room(sdkAppID uint64, id naming.RoomID) (*Room, error) {
+	if sdkAppID == 0 {
+		return nil, errcode.New(errcode.InvalidParameter.Detail("SdkAppId"), "SdkAppID must be set")
+	}
+	if err := id.Validate(); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.roomLocked(sdkAppID, id), nil
+}
+
+func (r *Recorder) roomLocked(sdkAppID uint64, id naming.RoomID) *Room {
+	k := roomKey{sdkAppID, id}
+	if rm, ok := r.rooms[k]; ok {
+		return rm
+	}
+	rm := &Room{
+		rec: r, sdkAppID: sdkAppID, id: id,
+		users:  make(map[string]*roomUser),
+		tracks: make(map[*Track]struct{}),
+		tasks:  make(map[*task]struct{}),
+	}
+	r.rooms[k] = rm
+	return rm
+}
+
+func (r *Recorder) forgetRoom(rm *Room) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := roomKey{rm.sdkAppID, rm.id}
+	if r.rooms[k] == rm {
+		delete(r.rooms, k)
+	}
+}
+
+// newTaskID returns a globally unique task id: 144 random bits, URL-safe
+// base64 (24 characters), usable as a path segment.
+func newTaskID() (string, error) {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// Start validates p and starts a recording task for its room, returning the
+// task's id. The task records what the host publishes in the room from now
+// on; if nobody publishes yet it waits (status Idle) up to MaxIdleTime.
+// Start returns an InvalidParameter.* error for bad parameters,
+// FailedOperation.RestrictedConcurrency when MaxTasks tasks run, and
+// FailedOperation.Unsupported for what this build cannot do.
+func (r *Recorder) Start(ctx context.Context, p StartParams) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", errcode.Wrap(errcode.InternalError.Detail("Canceled"), err, "start canceled")
+	}
+	p = p.withDefaults()
+	id, err := newTaskID()
+	if err != nil {
+		return "", errcode.Wrap(errcode.InternalError.Detail("TaskId"), err, "cannot make a task id")
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return "", errcode.New(errcode.FailedOperation.Detail("RecorderClosed"), "the recorder is closed")
+	}
+	if len(r.tasks) >= r.cfg.MaxTasks {
+		r.mu.Unlock()
+		return "", errcode.New(errcode.RestrictedConcurrency, "%d tasks are running, the limit is %d", len(r.tasks), r.cfg.MaxTasks)
+	}
+	room := r.roomLocked(p.SdkAppID, p.Room)
+	tk := newTask(r, id, p, room)
+	r.tasks[id] = tk
+	r.mu.Unlock()
+	tk.start()
+	return id, nil
+}
+
+func (r *Recorder) task(id string) (*task, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tk, ok := r.tasks[id]
+	if !ok {
+		return nil, errcode.New(errcode.TaskNotExist, "task %q does not exist or has ended", id)
+	}
+	return tk, nil
+}
+
+func (r *Recorder) forgetTask(tk *task) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tasks[tk.id] == tk {
+		delete(r.tasks, tk.id)
+	}
+}
+
+// Describe returns the status and the files of a running task. It returns
+// FailedOperation.TaskNotExist for an unknown task or one that has ended
+// (the files of an ended task are in the storage and in the events).
+func (r *Recorder) Describe(ctx context.Context, taskID string) (Description, error) {
+	tk, err := r.task(taskID)
+	if err != nil {
+		return Description{}, err
+	}
+	return tk.describe(), nil
+}
+
+// Modify replaces the task's subscription lists (a full overwrite: lists
+// left empty become empty). Streams that leave the subscription close their
+// files cleanly; streams that join start recording. It returns
+// InvalidParameter.SubscribeStreamUserIds for bad lists and
+// FailedOperation.TaskNotExist for an unknown or ended task.
+func (r *Recorder) Modify(ctx context.Context, taskID string, p ModifyParams) error {
+	if err := p.Subscribe.Validate(); err != nil {
+		return err
+	}
+	tk, err := r.task(taskID)
+	if err != nil {
+		return err
+	}
+	return tk.modify(p)
+}
+
+// ModifyParams are the parameters of Modify (the service's
+// ModifyCloudRecording); every field given replaces the old value.
+type ModifyParams struct {
+	// Subscribe replaces all four subscription lists.
+	Subscribe Subscription
+}
+
+// Stop ends a task (LeaveCode 0): it stops reading media, closes the last
+// segments and playlists (#EXT-X-ENDLIST), and waits until the files are
+// uploaded or ctx ends; files not uploaded by then stay in the spool and
+// are uploaded later (event 305 says which). It returns the task's final
+// description, or FailedOperation.TaskNotExist for an unknown or ended task.
+func (r *Recorder) Stop(ctx context.Context, taskID string) (Description, error) {
+	tk, err := r.task(taskID)
+	if err != nil {
+		return Description{}, err
+	}
+	return tk.stop(ctx, callback.LeaveNormal), nil
+}
+
+// Tasks returns the ids of the running tasks, sorted.
+func (r *Recorder) Tasks() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ids := make([]string, 0, len(r.tasks))
+	for id := range r.tasks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Close stops every task (LeaveCode 0) within ctx's deadline and refuses new
+// ones. Files not uploaded by then stay in the spool. It returns ctx's error
+// if the deadline passed before every task ended.
+func (r *Recorder) Close(ctx context.Context) error {
+	r.mu.Lock()
+	r.closed = true
+	tasks := make([]*task, 0, len(r.tasks))
+	for _, tk := range r.tasks {
+		tasks = append(tasks, tk)
+	}
+	r.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, tk := range tasks {
+		wg.Go(func() { tk.stop(ctx, callback.LeaveNormal) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("recorder: close: %w", err)
+	}
+	return nil
+}

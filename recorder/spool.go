@@ -1,0 +1,282 @@
+package recorder
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/storage"
+)
+
+// Upload retry back-off: doubling from uploadBackoffMin to uploadBackoffMax,
+// with ±20 % jitter.
+const (
+	uploadBackoffMin = time.Second
+	uploadBackoffMax = 30 * time.Second
+)
+
+// uploader is a task's spool: files are written to local disk first (under
+// Config.SpoolDir, at their object key) and uploaded in the order they were
+// finished, one at a time, so a playlist always reaches the storage after
+// the segments it names. A file is removed from the spool only after the
+// storage confirmed it. A storage that fails is retried with back-off
+// (event 308 fires once per failure streak); the spool keeps the files
+// meanwhile.
+type uploader struct {
+	t   *task
+	dir string
+
+	mu       sync.Mutex
+	queue    []string          // keys waiting, oldest first
+	gen      map[string]uint64 // bumped on every write of a key
+	inflight string
+	uploaded map[string]bool // keys uploaded at least once (for 304)
+	failing  bool
+	closed   bool
+	changed  chan struct{} // closed and replaced on every state change
+	kick     chan struct{}
+	quit     chan struct{}
+}
+
+func newUploader(t *task) *uploader {
+	return &uploader{
+		t: t, dir: t.rec.cfg.SpoolDir,
+		gen:      make(map[string]uint64),
+		uploaded: make(map[string]bool),
+		changed:  make(chan struct{}),
+		kick:     make(chan struct{}, 1),
+		quit:     make(chan struct{}),
+	}
+}
+
+func (u *uploader) path(key string) string { return filepath.Join(u.dir, filepath.FromSlash(key)) }
+
+// signalLocked wakes drain waiters and the run loop.
+func (u *uploader) signalLocked() {
+	close(u.changed)
+	u.changed = make(chan struct{})
+	select {
+	case u.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (u *uploader) enqueueLocked(key string) {
+	u.queue = slices.DeleteFunc(u.queue, func(k string) bool { return k == key })
+	u.queue = append(u.queue, key)
+	u.gen[key]++
+	u.signalLocked()
+}
+
+// spoolFile is a file being written into the spool; Close makes it visible
+// under its key and queues its upload.
+type spoolFile struct {
+	u        *uploader
+	key      string
+	tmp, fin string
+	f        *os.File
+}
+
+// Create opens a new spool file for key (hls.Output).
+func (u *uploader) Create(key string) (io.WriteCloser, error) {
+	fin := u.path(key)
+	if err := os.MkdirAll(filepath.Dir(fin), 0o755); err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	tmp := fin + ".part"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	return &spoolFile{u: u, key: key, tmp: tmp, fin: fin, f: f}, nil
+}
+
+func (s *spoolFile) Write(p []byte) (int, error) { return s.f.Write(p) }
+
+func (s *spoolFile) Close() error {
+	err := s.f.Sync()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(s.tmp)
+		return fmt.Errorf("spool: %s: %w", s.key, err)
+	}
+	return s.u.commit(s.tmp, s.fin, s.key)
+}
+
+func (u *uploader) commit(tmp, fin, key string) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if err := os.Rename(tmp, fin); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("spool: %s: %w", key, err)
+	}
+	u.enqueueLocked(key)
+	return nil
+}
+
+// WriteFile atomically replaces key in the spool and queues its upload
+// (hls.Output; used for playlists).
+func (u *uploader) WriteFile(key string, data []byte) error {
+	w, err := u.Create(key)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		sf := w.(*spoolFile)
+		_ = sf.f.Close()
+		_ = os.Remove(sf.tmp)
+		return fmt.Errorf("spool: %s: %w", key, err)
+	}
+	return w.Close()
+}
+
+// run uploads queued files until close.
+func (u *uploader) run() {
+	backoff := time.Duration(0)
+	for {
+		key, gen, ok := u.next()
+		if !ok {
+			return
+		}
+		err := u.upload(key)
+		if u.finish(key, gen, err) {
+			backoff = 0
+			continue
+		}
+		backoff = min(max(2*backoff, uploadBackoffMin), uploadBackoffMax)
+		wait := time.Duration(float64(backoff) * (0.8 + 0.4*rand.Float64()))
+		timer := u.t.rec.clock.NewTimer(wait)
+		select {
+		case <-timer.C():
+		case <-u.quit:
+			timer.Stop()
+			return
+		}
+	}
+}
+
+// next blocks until a key is queued (returned with its generation) or the
+// uploader is closed (ok false).
+func (u *uploader) next() (key string, gen uint64, ok bool) {
+	for {
+		u.mu.Lock()
+		if len(u.queue) > 0 {
+			key = u.queue[0]
+			u.queue = u.queue[1:]
+			u.inflight = key
+			gen = u.gen[key]
+			u.mu.Unlock()
+			return key, gen, true
+		}
+		u.mu.Unlock()
+		select {
+		case <-u.kick:
+		case <-u.quit:
+			return "", 0, false
+		}
+	}
+}
+
+// upload puts one spooled file into the storage. For a storage that takes
+// files by path it hands over a hard link, so a newer version written
+// meanwhile is never moved away unseen.
+func (u *uploader) upload(key string) error {
+	p := u.path(key)
+	if fp, ok := u.t.store.(filePutter); ok {
+		snap := p + ".up"
+		_ = os.Remove(snap)
+		u.mu.Lock()
+		err := os.Link(p, snap)
+		u.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		err = fp.PutFile(context.Background(), key, snap)
+		_ = os.Remove(snap)
+		return err
+	}
+	u.mu.Lock()
+	f, err := os.Open(p)
+	u.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return u.t.store.Put(context.Background(), key, f, fi.Size(), storage.ContentType(key))
+}
+
+// finish records the outcome of an upload and reports whether it succeeded.
+func (u *uploader) finish(key string, gen uint64, err error) bool {
+	u.mu.Lock()
+	u.inflight = ""
+	if err != nil {
+		if !slices.Contains(u.queue, key) {
+			u.queue = append([]string{key}, u.queue...)
+		}
+		first := !u.failing
+		u.failing = true
+		u.signalLocked()
+		u.mu.Unlock()
+		se := storage.AsError(err)
+		u.t.log.Warn("upload failed; will retry", "key", key, "code", se.Code, "err", err)
+		if first {
+			u.t.emit(callback.UploadError{Code: se.Code, Message: se.Message})
+		}
+		return false
+	}
+	u.failing = false
+	if u.gen[key] == gen && !slices.Contains(u.queue, key) {
+		_ = os.Remove(u.path(key))
+		delete(u.gen, key)
+	}
+	firstPlaylist := strings.HasSuffix(key, ".m3u8") && !u.uploaded[key]
+	u.uploaded[key] = true
+	u.signalLocked()
+	u.mu.Unlock()
+	if firstPlaylist {
+		u.t.emit(callback.FileInfo{FileList: filepath.Base(key)})
+	}
+	return true
+}
+
+// drain waits until every queued file is uploaded (true) or ctx ends (false).
+func (u *uploader) drain(ctx context.Context) bool {
+	for {
+		u.mu.Lock()
+		empty := len(u.queue) == 0 && u.inflight == ""
+		ch := u.changed
+		u.mu.Unlock()
+		if empty {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// close stops the run loop; queued files stay in the spool.
+func (u *uploader) close() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.closed {
+		u.closed = true
+		close(u.quit)
+	}
+}

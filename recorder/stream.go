@@ -1,0 +1,275 @@
+package recorder
+
+import (
+	"io"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/ingest"
+	"github.com/roomrec/roomrec/naming"
+)
+
+// stream is one recorded stream of a task (a user's main or aux audio or
+// video): one playlist and its segments. It outlives the tracks that feed
+// it: when a user leaves and comes back, or is unsubscribed and subscribed
+// again, the same playlist continues after an #EXT-X-DISCONTINUITY, so no
+// file is ever overwritten.
+type stream struct {
+	t    *task
+	key  streamKey
+	name naming.Name // the playlist's name
+
+	mu       sync.Mutex
+	seg      *hls.Segmenter
+	codec    ingest.Codec
+	mime     string
+	begin    time.Time
+	cur      *pipeline // the pipeline whose frames are written
+	base     int64     // 90 kHz offset added to cur's timestamps
+	baseSet  bool
+	last     int64 // last 90 kHz timestamp written
+	lastWall time.Time
+	written  bool
+	finished bool
+	segments int
+	bytes    int64
+	past     StreamState // counters of pipelines that ended
+}
+
+func newStream(t *task, k streamKey) *stream {
+	return &stream{t: t, key: k, name: naming.Name{
+		Prefix:   t.p.Storage.Prefix(),
+		TaskID:   t.id,
+		SdkAppID: t.p.SdkAppID,
+		Room:     t.p.Room,
+		UserID:   k.user,
+		Media:    k.media,
+		Type:     k.kind,
+		Kind:     naming.KindM3U8,
+	}}
+}
+
+func (s *stream) less(o *stream) bool { return s.name.String() < o.name.String() }
+
+// accepts returns "" if a track of codec c can feed the stream, else why not.
+func (s *stream) accepts(c ingest.Codec) string {
+	if _, ok := hlsCodec(c); !ok {
+		return c.String() + " cannot be stored in MPEG-TS without transcoding, which this build does not do yet; the track is not recorded"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seg != nil && s.codec != c {
+		return "the stream changed codec from " + s.codec.String() + " to " + c.String() + "; the new track is not recorded"
+	}
+	return ""
+}
+
+func hlsCodec(c ingest.Codec) (hls.Codec, bool) {
+	switch c {
+	case ingest.H264:
+		return hls.CodecH264, true
+	case ingest.H265:
+		return hls.CodecH265, true
+	case ingest.Opus:
+		return hls.CodecOpus, true
+	}
+	return 0, false
+}
+
+// attach makes p the stream's source; the next frame continues the
+// playlist after a discontinuity if something was written before.
+func (s *stream) attach(p *pipeline) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur, s.baseSet, s.mime = p, false, p.track.info.MimeType
+}
+
+// detach ends p's part of the stream and keeps its counters.
+func (s *stream) detach(p *pipeline) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	addStats(&s.past, p)
+	if s.cur != p {
+		return
+	}
+	s.cur = nil
+	// Commit what the track gave so far: a stream that pauses (track ended,
+	// unsubscribed) has all its media in the storage, not in an open segment.
+	if s.seg != nil && !s.finished {
+		if err := s.seg.Flush(); err != nil {
+			s.t.log.Warn("flushing the stream failed", "user", s.key.user, "kind", s.key.kind, "err", err)
+		}
+	}
+}
+
+// write appends one frame of p to the playlist.
+func (s *stream) write(p *pipeline, f ingest.Frame) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != p || s.finished {
+		return
+	}
+	if s.seg == nil && !s.open(p, f.Arrival) {
+		return
+	}
+	pts := f.PTS * 90000 / int64(p.track.info.ClockRate)
+	// Pauses are measured on the receiver's clock (sender reports are the
+	// sender's clock: never mix them into the gap between two tracks).
+	wall := f.Arrival
+	if !s.baseSet {
+		// A new track of the stream: continue the timeline after the real
+		// pause, so segment names keep their wall-clock times.
+		s.baseSet = true
+		s.base = -pts
+		if s.written {
+			gap := int64(wall.Sub(s.lastWall) * 90000 / time.Second)
+			s.base += s.last + max(gap, 1)
+		}
+	}
+	if f.Discontinuity && s.written {
+		// A new SSRC or a timestamp jump: ingest keeps PTS on the arrival
+		// timeline, so the segmenter marks the break and keeps its clock.
+		_ = s.seg.Flush()
+	}
+	pts += s.base
+	var err error
+	switch p.codec {
+	case ingest.H264:
+		err = s.seg.WriteH264(pts, pts, f.NALUs)
+	case ingest.H265:
+		err = s.seg.WriteH265(pts, pts, f.NALUs)
+	case ingest.Opus:
+		err = s.seg.WriteOpus(pts, f.Data)
+	}
+	if err != nil {
+		s.t.log.Warn("frame not written", "user", s.key.user, "kind", s.key.kind, "err", err)
+		return
+	}
+	s.last, s.lastWall = pts, wall
+	if !s.written {
+		s.written = true
+		s.t.markInProgress()
+	}
+}
+
+// open creates the segmenter at the stream's first frame, which arrived at
+// begin: the stream's BeginTimeStamp (and its first segment's name). For
+// video that is the first keyframe's arrival, so BeginTimeStamp, the
+// playlist's EXT-X-TRTC-START-REC-TIME and the first segment's <UTC> agree.
+// s.mu is held.
+func (s *stream) open(p *pipeline, begin time.Time) bool {
+	hc, _ := hlsCodec(p.codec)
+	s.codec = p.codec
+	s.begin = begin
+	cfg := hls.Config{
+		TargetDuration: s.t.rec.cfg.SegmentDuration,
+		Start:          s.begin,
+		PlaylistName:   s.name.File(),
+		SegmentName:    func(start time.Time) string { return s.name.Segment(start).File() },
+		Output:         taskOutput{u: s.t.up, dir: path.Dir(s.name.String())},
+		OnSegment:      s.onSegment,
+	}
+	if hc.IsVideo() {
+		cfg.Video = hc
+	} else {
+		cfg.Audio, cfg.AudioSampleRate, cfg.AudioChannels = hc, 48000, 2
+	}
+	seg, err := hls.NewSegmenter(cfg)
+	if err != nil {
+		s.t.log.Error("cannot start the playlist", "user", s.key.user, "kind", s.key.kind, "err", err)
+		return false
+	}
+	s.seg = seg
+	return true
+}
+
+// onSegment runs (under s.mu, from the segmenter) after each segment.
+func (s *stream) onSegment(seg hls.Segment) {
+	s.segments++
+	s.bytes += seg.Size
+	if s.segments == 1 {
+		s.t.emit(callback.FileSlice{
+			FileName:       s.name.File(),
+			UserID:         s.key.user,
+			TrackType:      callback.TrackType(s.key.kind),
+			BeginTimeStamp: s.begin.UnixMilli(),
+		})
+	}
+}
+
+// finish closes the playlist (#EXT-X-ENDLIST); later frames are ignored.
+func (s *stream) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished {
+		return
+	}
+	s.finished = true
+	if s.seg != nil {
+		if err := s.seg.Close(); err != nil {
+			s.t.log.Error("closing the playlist failed", "user", s.key.user, "kind", s.key.kind, "err", err)
+		}
+	}
+}
+
+// file returns the stream's StorageFileList entry once it has media.
+func (s *stream) file() (File, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.begin.IsZero() {
+		return File{}, false
+	}
+	return File{
+		FileName:       s.name.File(),
+		Key:            s.name.String(),
+		UserID:         s.key.user,
+		MediaID:        s.key.media,
+		TrackType:      string(s.key.kind),
+		BeginTimeStamp: s.begin.UnixMilli(),
+	}, true
+}
+
+// state returns the stream's counters.
+func (s *stream) state() StreamState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.past
+	st.UserID, st.MediaID, st.Kind, st.Codec = s.key.user, s.key.media, s.key.kind, s.mime
+	st.Recording = s.cur != nil
+	if s.cur != nil {
+		addStats(&st, s.cur)
+	}
+	st.Segments, st.Bytes = s.segments, s.bytes
+	return st
+}
+
+func addStats(st *StreamState, p *pipeline) {
+	in := p.ing.Stats()
+	st.Packets += in.Packets
+	st.Lost += in.Lost
+	st.Reordered += in.Reordered
+	st.Duplicates += in.Duplicates
+	st.Late += in.Late
+	st.Malformed += in.Malformed
+	st.FramesDropped += in.FramesDropped
+	st.KeyframeRequests += in.KeyframeRequests
+	st.QueueDropped += p.dropped.Load()
+}
+
+// taskOutput maps the segmenter's file names to object keys in the task's
+// folder and writes them into the spool.
+type taskOutput struct {
+	u   *uploader
+	dir string
+}
+
+func (o taskOutput) Create(name string) (io.WriteCloser, error) {
+	return o.u.Create(path.Join(o.dir, name))
+}
+
+func (o taskOutput) WriteFile(name string, data []byte) error {
+	return o.u.WriteFile(path.Join(o.dir, name), data)
+}

@@ -1,0 +1,344 @@
+package recorder
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/clock"
+	"github.com/roomrec/roomrec/naming"
+)
+
+// Status is a task's state (SPEC §1).
+type Status string
+
+// The task states.
+const (
+	// Idle: started, no media received yet.
+	Idle Status = "Idle"
+	// InProgress: media is being recorded.
+	InProgress Status = "InProgress"
+	// Exited: the task is ending (its files are being finished).
+	Exited Status = "Exited"
+)
+
+// task is one recording task.
+type task struct {
+	rec   *Recorder
+	id    string
+	room  *Room
+	log   *slog.Logger
+	store Storage
+	up    *uploader
+	idle  clock.Timer
+	media atomic.Bool // some media was written
+
+	mu      sync.Mutex
+	p       StartParams
+	ending  bool
+	tracks  map[*Track]*pipeline // every track of the room; nil = not recorded
+	streams map[streamKey]*stream
+	skipped map[streamKey]string // streams not recorded, and why
+
+	quit  chan struct{}
+	done  chan struct{}
+	final Description
+}
+
+// streamKey names one recorded stream: a user's audio or video, main or aux.
+type streamKey struct {
+	user  string
+	media naming.MediaID
+	kind  naming.TrackType
+}
+
+func newTask(r *Recorder, id string, p StartParams, room *Room) *task {
+	store := p.Storage.Storage
+	if store == nil {
+		store = r.store
+	}
+	tk := &task{
+		rec: r, id: id, room: room, store: store, p: p,
+		log:     r.log.With("task", id, "room", p.Room.String()),
+		tracks:  make(map[*Track]*pipeline),
+		streams: make(map[streamKey]*stream),
+		skipped: make(map[streamKey]string),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	tk.up = newUploader(tk)
+	return tk
+}
+
+// start fires 301 and 303, subscribes to the room and arms the idle timer.
+func (t *task) start() {
+	t.emit(callback.RecorderStart{Status: callback.StartOK})
+	t.emit(callback.UploadStart{Status: callback.UploadStartOK})
+	t.idle = t.rec.clock.NewTimer(t.p.Record.MaxIdleTime)
+	for _, tr := range t.room.attach(t) {
+		t.trackAdded(tr)
+	}
+	t.updateIdle()
+	go t.up.run()
+	go t.run()
+	t.log.Info("task started", "mode", t.p.Record.Mode, "streamType", t.p.Record.StreamType)
+}
+
+// run waits for the idle timer: when the room has had no publisher for
+// MaxIdleTime, the task ends with LeaveCode 99.
+func (t *task) run() {
+	for {
+		select {
+		case <-t.quit:
+			return
+		case <-t.idle.C():
+			if t.room.publishers(t.p.UserID) == 0 {
+				t.log.Info("no publisher for MaxIdleTime; ending", "maxIdleTime", t.p.Record.MaxIdleTime)
+				t.requestStop(callback.LeaveIdle)
+				return
+			}
+		}
+	}
+}
+
+// updateIdle arms the idle timer while the room has no publisher and
+// disarms it while it has one.
+func (t *task) updateIdle() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ending {
+		return
+	}
+	if t.room.publishers(t.p.UserID) > 0 {
+		t.idle.Stop()
+		return
+	}
+	t.idle.Stop()
+	t.idle.Reset(t.p.Record.MaxIdleTime)
+}
+
+// requestStop ends the task in the background (idle timeout, room closed).
+func (t *task) requestStop(code callback.LeaveCode) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), t.rec.cfg.StopTimeout)
+		defer cancel()
+		t.stop(ctx, code)
+	}()
+}
+
+// subscribedLocked reports whether the track should be recorded now.
+func (t *task) subscribedLocked(info TrackInfo) bool {
+	return info.UserID != t.p.UserID &&
+		t.p.Record.StreamType.Records(info.Kind) &&
+		t.p.Record.Subscribe.Allows(info.UserID, info.Kind)
+}
+
+func (t *task) trackAdded(tr *Track) {
+	t.mu.Lock()
+	if !t.ending {
+		if _, known := t.tracks[tr]; !known {
+			t.tracks[tr] = nil
+			if t.subscribedLocked(tr.info) {
+				t.attachLocked(tr)
+			}
+		}
+	}
+	t.mu.Unlock()
+	t.updateIdle()
+}
+
+func (t *task) trackRemoved(tr *Track) {
+	t.mu.Lock()
+	p, known := t.tracks[tr]
+	delete(t.tracks, tr)
+	t.mu.Unlock()
+	if known && p != nil {
+		tr.removeSink(p)
+		p.close()
+	}
+	t.updateIdle()
+}
+
+// userStreamsLocked counts the distinct (user, media) streams recorded.
+func (t *task) userStreamsLocked(extra streamKey) int {
+	seen := map[[2]string]bool{{extra.user, string(extra.media)}: true}
+	for k := range t.streams {
+		seen[[2]string{k.user, string(k.media)}] = true
+	}
+	return len(seen)
+}
+
+// attachLocked starts recording a track into its stream.
+func (t *task) attachLocked(tr *Track) {
+	k := streamKey{tr.info.UserID, tr.info.Media, tr.info.Kind}
+	st := t.streams[k]
+	if st == nil {
+		if t.userStreamsLocked(k) > t.rec.cfg.MaxStreamsPerTask {
+			t.skipped[k] = "the task records at most " + strconv.Itoa(t.rec.cfg.MaxStreamsPerTask) + " streams"
+			t.log.Warn("stream limit reached; not recording", "user", k.user, "media", k.media, "kind", k.kind)
+			return
+		}
+		st = newStream(t, k)
+		t.streams[k] = st
+	}
+	p, reason := newPipeline(t, tr, st)
+	if p == nil {
+		t.skipped[k] = reason
+		t.log.Warn("track not recorded", "user", k.user, "kind", k.kind, "codec", tr.info.MimeType, "reason", reason)
+		return
+	}
+	delete(t.skipped, k)
+	t.tracks[tr] = p
+	tr.addSink(p)
+	go p.run()
+	tr.keyframe()
+}
+
+// settle waits until every pipeline has processed what was queued so far
+// (tests use it instead of sleeping).
+func (t *task) settle() {
+	t.mu.Lock()
+	var pipes []*pipeline
+	for _, p := range t.tracks {
+		if p != nil {
+			pipes = append(pipes, p)
+		}
+	}
+	t.mu.Unlock()
+	for _, p := range pipes {
+		p.settle()
+	}
+}
+
+// modify applies a full overwrite of the subscription lists.
+func (t *task) modify(p ModifyParams) error {
+	t.mu.Lock()
+	if t.ending {
+		t.mu.Unlock()
+		return errTaskEnding(t.id)
+	}
+	t.p.Record.Subscribe = p.Subscribe
+	var detach []*pipeline
+	for tr, pl := range t.tracks {
+		want := t.subscribedLocked(tr.info)
+		switch {
+		case want && pl == nil:
+			t.attachLocked(tr)
+		case !want && pl != nil:
+			t.tracks[tr] = nil
+			detach = append(detach, pl)
+		}
+	}
+	t.mu.Unlock()
+	for _, pl := range detach {
+		pl.track.removeSink(pl)
+		pl.close()
+	}
+	return nil
+}
+
+// markInProgress is called when the first media of the task is written.
+// It takes no lock: streams call it while holding their own.
+func (t *task) markInProgress() { t.media.Store(true) }
+
+// statusLocked returns the task's status; t.mu is held.
+func (t *task) statusLocked() Status {
+	switch {
+	case t.ending:
+		return Exited
+	case t.media.Load():
+		return InProgress
+	}
+	return Idle
+}
+
+// stop ends the task once; concurrent and later callers wait for the first
+// stop to finish (or their ctx) and get the final description.
+func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
+	t.mu.Lock()
+	if t.ending {
+		t.mu.Unlock()
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+		}
+		return t.describe()
+	}
+	t.ending = true
+	var pipes []*pipeline
+	for tr, p := range t.tracks {
+		if p != nil {
+			tr.removeSink(p)
+			pipes = append(pipes, p)
+		}
+	}
+	t.tracks = map[*Track]*pipeline{}
+	t.mu.Unlock()
+
+	t.room.detach(t)
+	t.idle.Stop()
+	close(t.quit)
+	for _, p := range pipes {
+		p.close()
+	}
+	for _, p := range pipes {
+		<-p.done
+	}
+	for _, st := range t.streamList() {
+		st.finish()
+	}
+	t.emit(callback.RecorderStop{LeaveCode: code})
+	t.finishUploads(ctx)
+	t.rec.forgetTask(t)
+	t.mu.Lock()
+	t.final = t.describeLocked()
+	t.mu.Unlock()
+	close(t.done)
+	t.log.Info("task ended", "leaveCode", int(code))
+	return t.final
+}
+
+// finishUploads waits for the spool to drain (or ctx) and fires 305: Status
+// 0 when everything is in the storage, 1 when files are held locally; held
+// files keep being retried and fire 305 Status 2 once they are all uploaded.
+func (t *task) finishUploads(ctx context.Context) {
+	if t.up.drain(ctx) {
+		t.up.close()
+		t.emit(callback.UploadStop{Status: callback.UploadStopAllUploaded})
+		return
+	}
+	t.emit(callback.UploadStop{Status: callback.UploadStopHeld})
+	go func() {
+		if t.up.drain(context.Background()) {
+			t.emit(callback.UploadStop{Status: callback.UploadStopRecovered})
+		}
+		t.up.close()
+	}()
+}
+
+func (t *task) streamList() []*stream {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]*stream, 0, len(t.streams))
+	for _, st := range t.streams {
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].less(out[j]) })
+	return out
+}
+
+// emit sends an event for this task.
+func (t *task) emit(p callback.Payload) {
+	n := t.rec.cfg.Notifier
+	if n == nil {
+		return
+	}
+	e := callback.Event{Room: t.p.Room, TaskID: t.id, UserID: t.p.UserID, Time: t.rec.clock.Now(), Payload: p}
+	if err := n.Notify(context.Background(), e); err != nil {
+		t.log.Warn("event not delivered", "event", p.EventType(), "err", err)
+	}
+}
