@@ -15,6 +15,8 @@ type Description struct {
 	// Status is Idle (no media received yet: check that someone publishes
 	// in the room), InProgress or Exited.
 	Status Status
+	// Note explains an Idle status in words; empty otherwise.
+	Note string
 	// StorageFileList has one entry per M3U8 playlist the task writes.
 	StorageFileList []File
 	// Streams describes every stream the task met, recorded or not.
@@ -74,6 +76,9 @@ func (t *task) describe() Description {
 
 func (t *task) describeLocked() Description {
 	d := Description{TaskID: t.id, Status: t.statusLocked()}
+	if d.Status == Idle {
+		d.Note = "no media recorded yet: nobody publishes in the room, or the subscription lists and StreamType exclude every stream (see Streams)"
+	}
 	for k, st := range t.streams {
 		s := st.state()
 		if f, ok := st.file(); ok {

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestRecordSingleStream(t *testing.T) {
 	h := newHarness(t, nil)
 	id := h.start(nil)
-	if d, err := h.rec.Describe(context.Background(), id); err != nil || d.Status != Idle || len(d.StorageFileList) != 0 {
+	if d, err := h.rec.Describe(context.Background(), id); err != nil || d.Status != Idle || d.Note == "" || len(d.StorageFileList) != 0 {
 		t.Fatalf("before media: %+v, %v", d, err)
 	}
 	av := h.track("alice", naming.MediaMain, "video/H264")

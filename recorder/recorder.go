@@ -120,6 +120,12 @@ type Recorder struct {
 	log   *slog.Logger
 	store Storage
 
+	// bg lives until Close: background work (held uploads, self-stopping
+	// tasks) runs under it and is tracked by wg.
+	bg       context.Context
+	cancelBG context.CancelFunc
+	wg       sync.WaitGroup
+
 	mu     sync.Mutex
 	rooms  map[roomKey]*Room
 	tasks  map[string]*task
@@ -143,11 +149,13 @@ func New(cfg Config) (*Recorder, error) {
 		}
 		store = local
 	}
+	bg, cancel := context.WithCancel(context.Background())
 	return &Recorder{
 		cfg:   cfg,
 		clock: cfg.Clock,
 		log:   cfg.Logger,
 		store: store,
+		bg:    bg, cancelBG: cancel,
 		rooms: make(map[roomKey]*Room),
 		tasks: make(map[string]*task),
 	}, nil
@@ -315,8 +323,9 @@ func (r *Recorder) Tasks() []string {
 }
 
 // Close stops every task (LeaveCode 0) within ctx's deadline and refuses new
-// ones. Files not uploaded by then stay in the spool. It returns ctx's error
-// if the deadline passed before every task ended.
+// ones, then stops the background uploads of held files: files not uploaded
+// by then stay in the spool. It returns ctx's error if the deadline passed
+// before every task ended.
 func (r *Recorder) Close(ctx context.Context) error {
 	r.mu.Lock()
 	r.closed = true
@@ -330,6 +339,8 @@ func (r *Recorder) Close(ctx context.Context) error {
 		wg.Go(func() { tk.stop(ctx, callback.LeaveNormal) })
 	}
 	wg.Wait()
+	r.cancelBG()
+	r.wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("recorder: close: %w", err)
 	}

@@ -271,12 +271,29 @@ func (u *uploader) drain(ctx context.Context) bool {
 	}
 }
 
-// close stops the run loop; queued files stay in the spool.
+// close stops the run loop; queued files stay in the spool. When nothing
+// is left, the task's empty folders are removed from the spool.
 func (u *uploader) close() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.closed {
-		u.closed = true
-		close(u.quit)
+	if u.closed {
+		return
+	}
+	u.closed = true
+	close(u.quit)
+	if len(u.queue) == 0 && u.inflight == "" {
+		u.removeEmptyDirs()
+	}
+}
+
+// removeEmptyDirs removes the task's folder in the spool and the prefix
+// folders above it, as long as they are empty.
+func (u *uploader) removeEmptyDirs() {
+	dir := filepath.Join(u.dir, filepath.FromSlash(u.t.p.Storage.Prefix()), u.t.id)
+	for dir != u.dir && strings.HasPrefix(dir, u.dir) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
 	}
 }

@@ -123,11 +123,11 @@ func (t *task) updateIdle() {
 
 // requestStop ends the task in the background (idle timeout, room closed).
 func (t *task) requestStop(code callback.LeaveCode) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), t.rec.cfg.StopTimeout)
+	t.rec.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(t.rec.bg, t.rec.cfg.StopTimeout)
 		defer cancel()
 		t.stop(ctx, code)
-	}()
+	})
 }
 
 // subscribedLocked reports whether the track should be recorded now.
@@ -312,12 +312,12 @@ func (t *task) finishUploads(ctx context.Context) {
 		return
 	}
 	t.emit(callback.UploadStop{Status: callback.UploadStopHeld})
-	go func() {
-		if t.up.drain(context.Background()) {
+	t.rec.wg.Go(func() {
+		if t.up.drain(t.rec.bg) {
 			t.emit(callback.UploadStop{Status: callback.UploadStopRecovered})
 		}
 		t.up.close()
-	}()
+	})
 }
 
 func (t *task) streamList() []*stream {
