@@ -72,6 +72,7 @@ func (s *Segmenter) writeAudio(c Codec, pts int64, frame []byte) error {
 	s.appendAudio(c, pts, frame, samples, rate)
 	if s.audioOnly {
 		s.cur.maxPTS = max(s.cur.maxPTS, pts)
+		s.maybeFlush(pts)
 	}
 	return errors.Join(err, s.checkWrite())
 }

@@ -22,6 +22,9 @@ const (
 	// gap in the stream (new segment marked #EXT-X-DISCONTINUITY). Opus DTX
 	// pauses (up to 400 ms) stay well below it.
 	DefaultGapThreshold = 2 * time.Second
+	// DefaultFlushInterval is how much media may wait in the Segmenter's
+	// buffer before it is written to the segment file.
+	DefaultFlushInterval = 250 * time.Millisecond
 )
 
 // Output is where a Segmenter writes its files. Names are the ones returned
@@ -65,6 +68,12 @@ type Config struct {
 	// GapThreshold is the forward timestamp jump treated as a gap (default
 	// DefaultGapThreshold).
 	GapThreshold time.Duration
+	// FlushInterval bounds how much media (by timestamps) waits in the
+	// Segmenter's buffer before it is written to the open segment file, so
+	// that a process that dies loses at most this much of a segment
+	// (default DefaultFlushInterval; a negative value writes only when
+	// the buffer is full or the segment ends).
+	FlushInterval time.Duration
 	// Start is the recording start (required): written as
 	// #EXT-X-TRTC-START-REC-TIME and mapped to the stream's first timestamp.
 	Start time.Time
@@ -132,6 +141,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.GapThreshold == 0 {
 		c.GapThreshold = DefaultGapThreshold
+	}
+	if c.FlushInterval == 0 {
+		c.FlushInterval = DefaultFlushInterval
 	}
 	if c.Audio == CodecOpus && c.AudioChannels == 0 {
 		c.AudioChannels = 2

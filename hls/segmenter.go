@@ -77,6 +77,8 @@ type Segmenter struct {
 
 	agg audioAgg
 
+	flushedAt int64 // timestamp of the sample after which the buffer was last written
+
 	// The playlist is rendered incrementally, so that a rewrite costs no
 	// more than handing it over: playlist holds the header fields (no
 	// Segments), plText the header (plHead bytes, rendered from plRendered)
@@ -223,7 +225,24 @@ func (s *Segmenter) writeVideo(c Codec, pts, dts int64, au [][]byte) error {
 	}
 	s.mux.writeVideo(c, pts, dts, key, au)
 	s.cur.maxPTS = max(s.cur.maxPTS, pts)
+	s.maybeFlush(dts)
 	return errors.Join(err, s.checkWrite())
+}
+
+// maybeFlush writes the buffered packets to the segment file once
+// FlushInterval of media has passed since the last write (ts is the
+// timestamp of the sample just written). Audio frames still being gathered
+// into a PES (at most 100 ms) stay in memory, so PES sizes do not depend on
+// the interval.
+func (s *Segmenter) maybeFlush(ts int64) {
+	if s.cfg.FlushInterval < 0 {
+		return
+	}
+	if d := ts - s.flushedAt; d >= 0 && d < durationToTicks(s.cfg.FlushInterval) {
+		return
+	}
+	s.flushedAt = ts
+	_ = s.mux.flush() // a write error is sticky: checkWrite reports it
 }
 
 // checkVideo validates a video sample.

@@ -463,3 +463,62 @@ func TestSegmentNameChecks(t *testing.T) {
 		t.Errorf("repeated name: %v", err)
 	}
 }
+
+// TestFlushInterval: the open segment's file receives what was written
+// within FlushInterval of media, so a process that dies loses little.
+func TestFlushInterval(t *testing.T) {
+	for _, video := range []bool{false, true} {
+		cfg := Config{Audio: CodecOpus, TargetDuration: 10 * time.Second, FlushInterval: 200 * time.Millisecond}
+		if video {
+			cfg = Config{Video: CodecH264, TargetDuration: 10 * time.Second, FlushInterval: 200 * time.Millisecond}
+		}
+		s, out := newMemSegmenter(t, cfg)
+		var file *memFile
+		written := func() int {
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			return file.buf.Len()
+		}
+		var pts int64
+		for i := range 50 { // 1 s
+			var err error
+			if video {
+				au := pAU
+				if i == 0 {
+					au = idrAU
+				}
+				err = s.WriteH264(pts, pts, au)
+				pts += 1800
+			} else {
+				err = s.WriteOpus(pts, opus)
+				pts += 1800
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if file == nil {
+				file = s.cur.w.(*memFile)
+			}
+			// At most FlushInterval (+ one sample) of media is unwritten:
+			// by 400 ms at least 200 ms of it reached the file.
+			if i == 20 && written() == 0 {
+				t.Fatalf("video=%v: nothing written to the open segment after 400 ms of media", video)
+			}
+		}
+		before := written()
+		for range 15 { // 300 ms more
+			if video {
+				_ = s.WriteH264(pts, pts, pAU)
+			} else {
+				_ = s.WriteOpus(pts, opus)
+			}
+			pts += 1800
+		}
+		if written() <= before {
+			t.Fatalf("video=%v: 300 ms more media did not reach the file", video)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

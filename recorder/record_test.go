@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -14,7 +15,12 @@ import (
 	"github.com/roomrec/roomrec/naming"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(childEnv); dir != "" {
+		runKilledChild(dir) // never returns: the parent kills it
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func TestRecordSingleStream(t *testing.T) {
 	h := newHarness(t, nil)

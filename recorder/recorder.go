@@ -137,8 +137,11 @@ type roomKey struct {
 	room     naming.RoomID
 }
 
-// New returns a Recorder for cfg. It returns an error if the local storage
-// folder cannot be created.
+// New returns a Recorder for cfg. Files an earlier process left in
+// Config.SpoolDir (it died, or was closed while the storage was down) are
+// finished and uploaded in the background (see the package doc). It returns
+// an error if the local storage folder cannot be created or the spool
+// cannot be read.
 func New(cfg Config) (*Recorder, error) {
 	cfg = cfg.withDefaults()
 	store := cfg.Storage
@@ -150,7 +153,7 @@ func New(cfg Config) (*Recorder, error) {
 		store = local
 	}
 	bg, cancel := context.WithCancel(context.Background())
-	return &Recorder{
+	r := &Recorder{
 		cfg:   cfg,
 		clock: cfg.Clock,
 		log:   cfg.Logger,
@@ -158,7 +161,12 @@ func New(cfg Config) (*Recorder, error) {
 		bg:    bg, cancelBG: cancel,
 		rooms: make(map[roomKey]*Room),
 		tasks: make(map[string]*task),
-	}, nil
+	}
+	if _, err := r.recoverSpool(); err != nil {
+		cancel()
+		return nil, errcode.Wrap(errcode.InternalError.Detail("Spool"), err, "cannot read the spool folder %s", cfg.SpoolDir)
+	}
+	return r, nil
 }
 
 // Room returns the room (sdkAppID, id), creating it on first use. The host

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/storage"
 )
 
@@ -31,14 +33,19 @@ const (
 // (event 308 fires once per failure streak); the spool keeps the files
 // meanwhile.
 type uploader struct {
-	t   *task
-	dir string
+	dir     string // the spool's root
+	taskDir string // the task's folder in the spool
+	store   Storage
+	clock   clock.Clock
+	log     *slog.Logger
+	emit    func(callback.Payload)
 
 	mu       sync.Mutex
 	queue    []string          // keys waiting, oldest first
 	gen      map[string]uint64 // bumped on every write of a key
 	inflight string
 	uploaded map[string]bool // keys uploaded at least once (for 304)
+	keep     map[string]bool // playlists of open streams: stay in the spool after upload
 	failing  bool
 	closed   bool
 	changed  chan struct{} // closed and replaced on every state change
@@ -46,11 +53,15 @@ type uploader struct {
 	quit     chan struct{}
 }
 
-func newUploader(t *task) *uploader {
+// newUploader returns the uploader of the spool folder taskDir (a path
+// below the spool root, "<prefix>/<TaskId>").
+func newUploader(r *Recorder, taskDir string, store Storage, log *slog.Logger, emit func(callback.Payload)) *uploader {
 	return &uploader{
-		t: t, dir: t.rec.cfg.SpoolDir,
+		dir: r.cfg.SpoolDir, taskDir: filepath.Join(r.cfg.SpoolDir, filepath.FromSlash(taskDir)),
+		store: store, clock: r.clock, log: log, emit: emit,
 		gen:      make(map[string]uint64),
 		uploaded: make(map[string]bool),
+		keep:     make(map[string]bool),
 		changed:  make(chan struct{}),
 		kick:     make(chan struct{}, 1),
 		quit:     make(chan struct{}),
@@ -155,7 +166,7 @@ func (u *uploader) run() {
 		}
 		backoff = min(max(2*backoff, uploadBackoffMin), uploadBackoffMax)
 		wait := time.Duration(float64(backoff) * (0.8 + 0.4*rand.Float64()))
-		timer := u.t.rec.clock.NewTimer(wait)
+		timer := u.clock.NewTimer(wait)
 		select {
 		case <-timer.C():
 		case <-u.quit:
@@ -192,7 +203,7 @@ func (u *uploader) next() (key string, gen uint64, ok bool) {
 // meanwhile is never moved away unseen.
 func (u *uploader) upload(key string) error {
 	p := u.path(key)
-	if fp, ok := u.t.store.(filePutter); ok {
+	if fp, ok := u.store.(filePutter); ok {
 		snap := p + ".up"
 		_ = os.Remove(snap)
 		u.mu.Lock()
@@ -216,7 +227,7 @@ func (u *uploader) upload(key string) error {
 	if err != nil {
 		return err
 	}
-	return u.t.store.Put(context.Background(), key, f, fi.Size(), storage.ContentType(key))
+	return u.store.Put(context.Background(), key, f, fi.Size(), storage.ContentType(key))
 }
 
 // finish records the outcome of an upload and reports whether it succeeded.
@@ -232,14 +243,14 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		u.signalLocked()
 		u.mu.Unlock()
 		se := storage.AsError(err)
-		u.t.log.Warn("upload failed; will retry", "key", key, "code", se.Code, "err", err)
+		u.log.Warn("upload failed; will retry", "key", key, "code", se.Code, "err", err)
 		if first {
-			u.t.emit(callback.UploadError{Code: se.Code, Message: se.Message})
+			u.emit(callback.UploadError{Code: se.Code, Message: se.Message})
 		}
 		return false
 	}
 	u.failing = false
-	if u.gen[key] == gen && !slices.Contains(u.queue, key) {
+	if u.gen[key] == gen && !slices.Contains(u.queue, key) && !u.keep[key] {
 		_ = os.Remove(u.path(key))
 		delete(u.gen, key)
 	}
@@ -248,9 +259,31 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 	u.signalLocked()
 	u.mu.Unlock()
 	if firstPlaylist {
-		u.t.emit(callback.FileInfo{FileList: filepath.Base(key)})
+		u.emit(callback.FileInfo{FileList: filepath.Base(key)})
 	}
 	return true
+}
+
+// hold keeps key (a playlist being written) in the spool after its
+// uploads, so that a process that dies can still finish it from the spool.
+func (u *uploader) hold(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.keep[key] = true
+}
+
+// release lets key leave the spool once its last version is uploaded.
+func (u *uploader) release(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.keep, key)
+	if !slices.Contains(u.queue, key) && u.inflight != key {
+		// Already uploaded in its final form: nothing will remove it later.
+		if u.uploaded[key] {
+			_ = os.Remove(u.path(key))
+			delete(u.gen, key)
+		}
+	}
 }
 
 // drain waits until every queued file is uploaded (true) or ctx ends (false).
@@ -286,10 +319,11 @@ func (u *uploader) close() {
 	}
 }
 
-// removeEmptyDirs removes the task's folder in the spool and the prefix
-// folders above it, as long as they are empty.
+// removeEmptyDirs removes the task's manifest, then the task's folder in
+// the spool and the prefix folders above it, as long as they are empty.
 func (u *uploader) removeEmptyDirs() {
-	dir := filepath.Join(u.dir, filepath.FromSlash(u.t.p.Storage.Prefix()), u.t.id)
+	_ = os.Remove(filepath.Join(u.taskDir, manifestName))
+	dir := u.taskDir
 	for dir != u.dir && strings.HasPrefix(dir, u.dir) {
 		if os.Remove(dir) != nil {
 			return

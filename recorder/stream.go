@@ -183,6 +183,7 @@ func (s *stream) open(p *pipeline, begin time.Time) bool {
 		return false
 	}
 	s.seg = seg
+	s.t.up.hold(s.name.String()) // the spool keeps the live playlist until it ends
 	return true
 }
 
@@ -212,6 +213,7 @@ func (s *stream) finish() {
 		if err := s.seg.Close(); err != nil {
 			s.t.log.Error("closing the playlist failed", "user", s.key.user, "kind", s.key.kind, "err", err)
 		}
+		s.t.up.release(s.name.String())
 	}
 }
 

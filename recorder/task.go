@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"log/slog"
+	"path"
 	"sort"
 	"strconv"
 	"sync"
@@ -70,7 +71,7 @@ func newTask(r *Recorder, id string, p StartParams, room *Room) *task {
 		quit:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
-	tk.up = newUploader(tk)
+	tk.up = newUploader(r, path.Join(p.Storage.Prefix(), id), store, tk.log, tk.emit)
 	return tk
 }
 
@@ -78,6 +79,9 @@ func newTask(r *Recorder, id string, p StartParams, room *Room) *task {
 func (t *task) start() {
 	t.emit(callback.RecorderStart{Status: callback.StartOK})
 	t.emit(callback.UploadStart{Status: callback.UploadStartOK})
+	if err := t.writeManifest(); err != nil {
+		t.log.Warn("cannot write the task manifest to the spool; a restart will not report this task's held files", "err", err)
+	}
 	t.idle = t.rec.clock.NewTimer(t.p.Record.MaxIdleTime)
 	for _, tr := range t.room.attach(t) {
 		t.trackAdded(tr)

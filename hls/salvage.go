@@ -1,0 +1,95 @@
+package hls
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotTS says that data handed to SalvageSegment is not MPEG-TS.
+var ErrNotTS = errors.New("hls: not an MPEG-TS segment")
+
+// Salvage is what SalvageSegment keeps of a segment file that was being
+// written when its process died.
+type Salvage struct {
+	// Size is the number of leading bytes to keep: whole 188-byte packets
+	// up to the start of the last PES, which may be cut short.
+	Size int
+	// Duration is the media the kept bytes hold, from the first timestamp
+	// of the driving track (video, else audio) to the last, plus one frame.
+	Duration time.Duration
+}
+
+// SalvageSegment inspects a segment written by a Segmenter whose process
+// died before it was committed. It returns how much of data to keep (only
+// complete PES packets) and the duration that part holds, or ErrNotTS if
+// data does not start with MPEG-TS packets, or a Salvage with Size 0 when
+// nothing usable is there.
+func SalvageSegment(data []byte) (Salvage, error) {
+	n := len(data) / tsPacketSize
+	if n == 0 || data[0] != 0x47 {
+		return Salvage{}, ErrNotTS
+	}
+	cut := 0 // start of the last PES
+	for i := range n {
+		p := data[i*tsPacketSize : (i+1)*tsPacketSize]
+		if p[0] != 0x47 {
+			n = i // garbage after this point: keep what came before
+			break
+		}
+		if pid := uint16(p[1]&0x1f)<<8 | uint16(p[2]); p[1]&0x40 != 0 && (pid == pidVideo || pid == pidAudio) {
+			cut = i * tsPacketSize
+		}
+	}
+	if cut == 0 {
+		return Salvage{}, nil
+	}
+	var first, last [2]int64
+	var count [2]int
+	for i := range cut / tsPacketSize {
+		p := data[i*tsPacketSize : (i+1)*tsPacketSize]
+		pid := uint16(p[1]&0x1f)<<8 | uint16(p[2])
+		if p[1]&0x40 == 0 || (pid != pidVideo && pid != pidAudio) {
+			continue
+		}
+		pts, ok := pesPTS(p)
+		if !ok {
+			continue
+		}
+		k := int(pid - pidVideo)
+		if count[k] == 0 {
+			first[k] = pts
+		}
+		last[k] = pts
+		count[k]++
+	}
+	k := 0
+	if count[0] == 0 {
+		k = 1
+	}
+	if count[k] == 0 {
+		return Salvage{}, nil
+	}
+	span := (last[k] - first[k]) & tsMask
+	if count[k] > 1 {
+		span += span / int64(count[k]-1) // one more frame (or PES) on average
+	}
+	return Salvage{Size: cut, Duration: ticksToDuration(span)}, nil
+}
+
+// pesPTS returns the PTS of the PES that starts in TS packet p.
+func pesPTS(p []byte) (int64, bool) {
+	off := 4
+	if p[3]&0x20 != 0 { // adaptation field
+		off += 1 + int(p[4])
+	}
+	if off+14 > len(p) {
+		return 0, false
+	}
+	h := p[off:]
+	if h[0] != 0 || h[1] != 0 || h[2] != 1 || h[7]&0x80 == 0 {
+		return 0, false
+	}
+	t := h[9:14]
+	pts := int64(t[0]>>1&0x07)<<30 | int64(t[1])<<22 | int64(t[2]>>1)<<15 | int64(t[3])<<7 | int64(t[4]>>1)
+	return pts, true
+}
