@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/internal/testpub"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/storage"
@@ -91,5 +93,93 @@ func TestStorageDownThenRecovers(t *testing.T) {
 	})
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
+	}
+}
+
+// recordOnce records the same 6 s of one user through the storage mut
+// gives (nil: healthy) and returns the task's files in the storage by name.
+// Fake time is moved on until Stop returns, so retries and slow calls run.
+func recordOnce(t *testing.T, mut func(c *Config, clk *clock.Fake)) (map[string][]byte, []callback.Event) {
+	t.Helper()
+	h := newHarness(t, func(c *Config) {
+		if mut != nil {
+			mut(c, c.Clock.(*clock.Fake))
+		}
+	})
+	id := h.start(nil)
+	av := h.track("alice", naming.MediaMain, "video/H264")
+	aa := h.track("alice", naming.MediaMain, "audio/opus")
+	const d = 6 * time.Second
+	h.feed(
+		send{av, load(t, "video/H264", d, testpub.RTPOptions{SSRC: 1})},
+		send{aa, load(t, "audio/opus", d, testpub.RTPOptions{SSRC: 2})},
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.stop(id)
+	}()
+	for {
+		if !h.clk.WaitForWaiters(1, done) {
+			break
+		}
+		h.clk.Advance(time.Second)
+	}
+	files := map[string][]byte{}
+	dir := filepath.Join(h.dir, id)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files, h.events.Events()
+}
+
+// TestUnreliableStorage: a storage that fails 20 % of its calls or answers
+// slowly still ends up with every file, byte-identical to a recording made
+// with a healthy one.
+func TestUnreliableStorage(t *testing.T) {
+	want, _ := recordOnce(t, nil)
+	if len(want) < 4 {
+		t.Fatalf("reference recording has %d files", len(want))
+	}
+	cases := map[string]storage.FaultConfig{
+		"20% failures": {FailRate: 0.2, Seed: 7, Ops: []string{storage.OpPut}},
+		"slow":         {Delay: 3 * time.Second},
+	}
+	for name, fc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var faulty *storage.Faulty
+			got, events := recordOnce(t, func(c *Config, clk *clock.Fake) {
+				local, err := storage.NewLocal(c.Dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fc.Clock = clk
+				faulty = storage.NewFaulty(local, fc)
+				c.Storage = faulty
+			})
+			if len(got) != len(want) {
+				t.Fatalf("%d files, want %d", len(got), len(want))
+			}
+			for name, b := range want {
+				if !bytes.Equal(got[name], b) {
+					t.Errorf("%s differs from the healthy recording", name)
+				}
+			}
+			last := events[len(events)-1].Payload.(callback.UploadStop)
+			if last.Status != callback.UploadStopAllUploaded {
+				t.Errorf("305 status %v", last.Status)
+			}
+			if fc.FailRate > 0 && faulty.Stats().Injected == 0 {
+				t.Error("no failure was injected")
+			}
+		})
 	}
 }
