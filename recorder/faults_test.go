@@ -55,6 +55,9 @@ func TestStorageDownThenRecovers(t *testing.T) {
 	if st := h.waitEvent(callback.EventUploadStop).Payload.(callback.UploadStop).Status; st != callback.UploadStopHeld {
 		t.Fatalf("305 status %v, want held", st)
 	}
+	if st := h.rec.Stats(); st.SpoolFiles == 0 || st.SpoolBytes == 0 || st.UploadFailures == 0 {
+		t.Errorf("Stats while the storage is down: %+v", st)
+	}
 	faulty.SetDown(false)
 	done := make(chan struct{})
 	defer close(done)

@@ -95,4 +95,13 @@ func TestRecordSingleStream(t *testing.T) {
 	if _, err := h.rec.Describe(context.Background(), id); !errors.Is(err, errcode.TaskNotExist) {
 		t.Errorf("Describe after stop: %v, want TaskNotExist", err)
 	}
+	st := h.rec.Stats()
+	var segs uint64
+	for _, s := range final.Streams {
+		segs += uint64(s.Segments)
+	}
+	if st.TasksIdle+st.TasksInProgress+st.TasksExiting != 0 || st.Tracks != 0 || st.Segments != segs || st.Bytes == 0 ||
+		st.Packets == 0 || st.Uploads < segs+3 || st.SpoolFiles != 0 || st.UploadFailures != 0 {
+		t.Errorf("Stats after the task: %+v (segments %d)", st, segs)
+	}
 }

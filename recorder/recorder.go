@@ -126,10 +126,12 @@ type Recorder struct {
 	cancelBG context.CancelFunc
 	wg       sync.WaitGroup
 
-	mu     sync.Mutex
-	rooms  map[roomKey]*Room
-	tasks  map[string]*task
-	closed bool
+	mu        sync.Mutex
+	rooms     map[roomKey]*Room
+	tasks     map[string]*task
+	uploaders map[*uploader]struct{}
+	totals    totals // counters of what ended; updated under mu
+	closed    bool
 }
 
 type roomKey struct {
@@ -159,8 +161,9 @@ func New(cfg Config) (*Recorder, error) {
 		log:   cfg.Logger,
 		store: store,
 		bg:    bg, cancelBG: cancel,
-		rooms: make(map[roomKey]*Room),
-		tasks: make(map[string]*task),
+		rooms:     make(map[roomKey]*Room),
+		tasks:     make(map[string]*task),
+		uploaders: make(map[*uploader]struct{}),
 	}
 	if _, err := r.recoverSpool(); err != nil {
 		cancel()
@@ -248,6 +251,7 @@ func (r *Recorder) Start(ctx context.Context, p StartParams) (string, error) {
 	room := r.roomLocked(p.SdkAppID, p.Room)
 	tk := newTask(r, id, p, room)
 	r.tasks[id] = tk
+	r.uploaders[tk.up] = struct{}{}
 	r.mu.Unlock()
 	tk.start()
 	return id, nil
@@ -263,11 +267,16 @@ func (r *Recorder) task(id string) (*task, error) {
 	return tk, nil
 }
 
-func (r *Recorder) forgetTask(tk *task) {
+// forgetTask removes an ended task; its final counters join the totals in
+// the same step, so Stats never counts them twice or not at all.
+func (r *Recorder) forgetTask(tk *task, final Description) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.tasks[tk.id] == tk {
 		delete(r.tasks, tk.id)
+		for _, s := range final.Streams {
+			r.totals.addStream(s)
+		}
 	}
 }
 

@@ -113,6 +113,9 @@ func (r *Recorder) recoverFolder(dir string, files []string) error {
 			emit(p) // 304 was sent by the first process; 308 is news
 		}
 	})
+	r.mu.Lock()
+	r.uploaders[up] = struct{}{}
+	r.mu.Unlock()
 	up.mu.Lock()
 	for _, name := range append(segments, playlists...) {
 		up.enqueueLocked(path.Join(filepath.ToSlash(rel), name))

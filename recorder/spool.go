@@ -36,6 +36,7 @@ type uploader struct {
 	dir     string // the spool's root
 	taskDir string // the task's folder in the spool
 	store   Storage
+	totals  *totals
 	clock   clock.Clock
 	log     *slog.Logger
 	emit    func(callback.Payload)
@@ -45,7 +46,9 @@ type uploader struct {
 	gen      map[string]uint64 // bumped on every write of a key
 	inflight string
 	uploaded map[string]bool // keys uploaded at least once (for 304)
+	unreg    func(*uploader)
 	keep     map[string]bool // playlists of open streams: stay in the spool after upload
+	sizes    map[string]int64 // sizes of the queued files (the backlog)
 	failing  bool
 	closed   bool
 	changed  chan struct{} // closed and replaced on every state change
@@ -54,18 +57,41 @@ type uploader struct {
 }
 
 // newUploader returns the uploader of the spool folder taskDir (a path
-// below the spool root, "<prefix>/<TaskId>").
+// below the spool root, "<prefix>/<TaskId>"). The caller adds it to
+// r.uploaders (under r.mu) so that Stats sees its backlog.
 func newUploader(r *Recorder, taskDir string, store Storage, log *slog.Logger, emit func(callback.Payload)) *uploader {
-	return &uploader{
+	u := &uploader{
 		dir: r.cfg.SpoolDir, taskDir: filepath.Join(r.cfg.SpoolDir, filepath.FromSlash(taskDir)),
-		store: store, clock: r.clock, log: log, emit: emit,
+		store: store, totals: &r.totals, clock: r.clock, log: log, emit: emit,
 		gen:      make(map[string]uint64),
 		uploaded: make(map[string]bool),
 		keep:     make(map[string]bool),
+		sizes:    make(map[string]int64),
 		changed:  make(chan struct{}),
 		kick:     make(chan struct{}, 1),
 		quit:     make(chan struct{}),
+		unreg: func(u *uploader) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			delete(r.uploaders, u)
+		},
 	}
+	return u
+}
+
+// backlog returns the files waiting in the spool and their size.
+func (u *uploader) backlog() (int, int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var b int64
+	for _, k := range u.queue {
+		b += u.sizes[k]
+	}
+	if u.inflight != "" {
+		b += u.sizes[u.inflight]
+		return len(u.queue) + 1, b
+	}
+	return len(u.queue), b
 }
 
 func (u *uploader) path(key string) string { return filepath.Join(u.dir, filepath.FromSlash(key)) }
@@ -84,6 +110,9 @@ func (u *uploader) enqueueLocked(key string) {
 	u.queue = slices.DeleteFunc(u.queue, func(k string) bool { return k == key })
 	u.queue = append(u.queue, key)
 	u.gen[key]++
+	if fi, err := os.Stat(u.path(key)); err == nil {
+		u.sizes[key] = fi.Size()
+	}
 	u.signalLocked()
 }
 
@@ -235,6 +264,7 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 	u.mu.Lock()
 	u.inflight = ""
 	if err != nil {
+		u.totals.uploadFailures.Add(1)
 		if !slices.Contains(u.queue, key) {
 			u.queue = append([]string{key}, u.queue...)
 		}
@@ -250,6 +280,10 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		return false
 	}
 	u.failing = false
+	u.totals.uploads.Add(1)
+	if !slices.Contains(u.queue, key) {
+		delete(u.sizes, key)
+	}
 	if u.gen[key] == gen && !slices.Contains(u.queue, key) && !u.keep[key] {
 		_ = os.Remove(u.path(key))
 		delete(u.gen, key)
@@ -314,6 +348,9 @@ func (u *uploader) close() {
 	}
 	u.closed = true
 	close(u.quit)
+	if u.unreg != nil && len(u.queue) == 0 && u.inflight == "" {
+		u.unreg(u) // nothing held: no backlog to report any more
+	}
 	if len(u.queue) == 0 && u.inflight == "" {
 		u.removeEmptyDirs()
 	}

@@ -297,10 +297,10 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 	}
 	t.emit(callback.RecorderStop{LeaveCode: code})
 	t.finishUploads(ctx)
-	t.rec.forgetTask(t)
 	t.mu.Lock()
 	t.final = t.describeLocked()
 	t.mu.Unlock()
+	t.rec.forgetTask(t, t.final)
 	close(t.done)
 	t.log.Info("task ended", "leaveCode", int(code))
 	return t.final
