@@ -47,7 +47,7 @@ type uploader struct {
 	inflight string
 	uploaded map[string]bool // keys uploaded at least once (for 304)
 	unreg    func(*uploader)
-	keep     map[string]bool // playlists of open streams: stay in the spool after upload
+	keep     map[string]bool  // playlists of open streams: stay in the spool after upload
 	sizes    map[string]int64 // sizes of the queued files (the backlog)
 	failing  bool
 	closed   bool

@@ -15,7 +15,7 @@ type Stats struct {
 	Tracks int
 	// Media path counters (see StreamState).
 	Packets, PacketsLost, PacketsReordered, PacketsDuplicate, PacketsLate, PacketsMalformed uint64
-	QueueDropped, FramesDropped, KeyframeRequests                                        uint64
+	QueueDropped, FramesDropped, KeyframeRequests                                           uint64
 	// Segments and bytes of TS written.
 	Segments uint64
 	Bytes    uint64
