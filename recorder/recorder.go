@@ -275,7 +275,7 @@ func (r *Recorder) forgetTask(tk *task, final Description) {
 	if r.tasks[tk.id] == tk {
 		delete(r.tasks, tk.id)
 		for _, s := range final.Streams {
-			r.totals.addStream(s)
+			r.totals.streams.add(s)
 		}
 	}
 }

@@ -30,26 +30,12 @@ type Stats struct {
 	CallbackRetries, CallbackDropped  int64
 }
 
-// totals are the counters of ended tasks and pipelines.
+// totals are the counters of what ended: the media counters of ended
+// tasks (under Recorder.mu) and the upload counters (atomic, from the
+// uploaders).
 type totals struct {
-	packets, lost, reordered, duplicates, late, malformed atomic.Uint64
-	queueDropped, framesDropped, keyframeRequests         atomic.Uint64
-	segments, bytes, uploads, uploadFailures              atomic.Uint64
-}
-
-// addStream adds the counters of a stream whose task ended.
-func (tt *totals) addStream(s StreamState) {
-	tt.packets.Add(s.Packets)
-	tt.lost.Add(s.Lost)
-	tt.reordered.Add(s.Reordered)
-	tt.duplicates.Add(s.Duplicates)
-	tt.late.Add(s.Late)
-	tt.malformed.Add(s.Malformed)
-	tt.queueDropped.Add(s.QueueDropped)
-	tt.framesDropped.Add(s.FramesDropped)
-	tt.keyframeRequests.Add(s.KeyframeRequests)
-	tt.segments.Add(uint64(s.Segments))
-	tt.bytes.Add(uint64(s.Bytes))
+	streams                 StreamState
+	uploads, uploadFailures atomic.Uint64
 }
 
 // notifierStats is implemented by notifiers that count deliveries.
@@ -59,13 +45,8 @@ type notifierStats interface{ Stats() callback.Stats }
 // call for every metrics scrape.
 func (r *Recorder) Stats() Stats {
 	var s Stats
-	tt := &r.totals
 	r.mu.Lock()
-	s.Packets, s.PacketsLost, s.PacketsReordered = tt.packets.Load(), tt.lost.Load(), tt.reordered.Load()
-	s.PacketsDuplicate, s.PacketsLate, s.PacketsMalformed = tt.duplicates.Load(), tt.late.Load(), tt.malformed.Load()
-	s.QueueDropped, s.FramesDropped, s.KeyframeRequests = tt.queueDropped.Load(), tt.framesDropped.Load(), tt.keyframeRequests.Load()
-	s.Segments, s.Bytes = tt.segments.Load(), tt.bytes.Load()
-	s.Uploads, s.UploadFailures = tt.uploads.Load(), tt.uploadFailures.Load()
+	sum := r.totals.streams
 	tasks := make([]*task, 0, len(r.tasks))
 	for _, tk := range r.tasks {
 		tasks = append(tasks, tk)
@@ -75,11 +56,6 @@ func (r *Recorder) Stats() Stats {
 		ups = append(ups, u)
 	}
 	r.mu.Unlock()
-	for _, u := range ups {
-		n, b := u.backlog()
-		s.SpoolFiles += n
-		s.SpoolBytes += b
-	}
 	for _, tk := range tasks {
 		d := tk.describe()
 		switch d.Status {
@@ -94,18 +70,18 @@ func (r *Recorder) Stats() Stats {
 			if st.Recording {
 				s.Tracks++
 			}
-			s.Packets += st.Packets
-			s.PacketsLost += st.Lost
-			s.PacketsReordered += st.Reordered
-			s.PacketsDuplicate += st.Duplicates
-			s.PacketsLate += st.Late
-			s.PacketsMalformed += st.Malformed
-			s.QueueDropped += st.QueueDropped
-			s.FramesDropped += st.FramesDropped
-			s.KeyframeRequests += st.KeyframeRequests
-			s.Segments += uint64(st.Segments)
-			s.Bytes += uint64(st.Bytes)
+			sum.add(st)
 		}
+	}
+	s.Packets, s.PacketsLost, s.PacketsReordered = sum.Packets, sum.Lost, sum.Reordered
+	s.PacketsDuplicate, s.PacketsLate, s.PacketsMalformed = sum.Duplicates, sum.Late, sum.Malformed
+	s.QueueDropped, s.FramesDropped, s.KeyframeRequests = sum.QueueDropped, sum.FramesDropped, sum.KeyframeRequests
+	s.Segments, s.Bytes = uint64(sum.Segments), uint64(sum.Bytes)
+	s.Uploads, s.UploadFailures = r.totals.uploads.Load(), r.totals.uploadFailures.Load()
+	for _, u := range ups {
+		n, b := u.backlog()
+		s.SpoolFiles += n
+		s.SpoolBytes += b
 	}
 	if ns, ok := r.cfg.Notifier.(notifierStats); ok {
 		cs := ns.Stats()

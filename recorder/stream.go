@@ -248,17 +248,29 @@ func (s *stream) state() StreamState {
 	return st
 }
 
+// addStats adds the media counters of pipeline p to st.
 func addStats(st *StreamState, p *pipeline) {
 	in := p.ing.Stats()
-	st.Packets += in.Packets
-	st.Lost += in.Lost
-	st.Reordered += in.Reordered
-	st.Duplicates += in.Duplicates
-	st.Late += in.Late
-	st.Malformed += in.Malformed
-	st.FramesDropped += in.FramesDropped
-	st.KeyframeRequests += in.KeyframeRequests
-	st.QueueDropped += p.dropped.Load()
+	st.add(StreamState{
+		Packets: in.Packets, Lost: in.Lost, Reordered: in.Reordered, Duplicates: in.Duplicates,
+		Late: in.Late, Malformed: in.Malformed, FramesDropped: in.FramesDropped,
+		KeyframeRequests: in.KeyframeRequests, QueueDropped: p.dropped.Load(),
+	})
+}
+
+// add adds o's counters to s.
+func (s *StreamState) add(o StreamState) {
+	s.Packets += o.Packets
+	s.Lost += o.Lost
+	s.Reordered += o.Reordered
+	s.Duplicates += o.Duplicates
+	s.Late += o.Late
+	s.Malformed += o.Malformed
+	s.QueueDropped += o.QueueDropped
+	s.FramesDropped += o.FramesDropped
+	s.KeyframeRequests += o.KeyframeRequests
+	s.Segments += o.Segments
+	s.Bytes += o.Bytes
 }
 
 // taskOutput maps the segmenter's file names to object keys in the task's
