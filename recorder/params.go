@@ -60,7 +60,8 @@ func (t StreamType) Records(k naming.TrackType) bool {
 	return k.Valid()
 }
 
-// OutputFormat says which files a task produces (SPEC §3).
+// OutputFormat says which files a task produces (SPEC §3), numbered as the
+// service's OutputFormat.
 type OutputFormat int
 
 const (
@@ -69,12 +70,17 @@ const (
 	// HLSAndMP4 writes HLS and, after the recording, MP4 files converted
 	// from it (1).
 	HLSAndMP4 OutputFormat = 1
-	// MP4 keeps HLS only as an intermediate and delivers MP4 files (2).
-	MP4 OutputFormat = 2
+	// HLSAndAAC writes HLS and, after the recording, audio-only M4A files (2).
+	HLSAndAAC OutputFormat = 2
+	// MP4 keeps HLS only as an intermediate and delivers MP4 files (3).
+	MP4 OutputFormat = 3
+	// AAC keeps HLS only as an intermediate and delivers audio-only M4A
+	// files (4).
+	AAC OutputFormat = 4
 )
 
 // Valid reports whether f is a known output format.
-func (f OutputFormat) Valid() bool { return f >= HLS && f <= MP4 }
+func (f OutputFormat) Valid() bool { return f >= HLS && f <= AAC }
 
 // Limits on task parameters (SPEC §1).
 const (
@@ -181,7 +187,7 @@ func (r RecordParams) validate() error {
 		return errcode.New(errcode.InvalidParameter.Detail("StreamType"), "StreamType %d: must be 0 (audio+video), 1 (audio) or 2 (video)", int(r.StreamType))
 	}
 	if !r.Output.Valid() {
-		return errcode.New(errcode.InvalidParameter.Detail("OutputFormat"), "OutputFormat %d: must be 0 (hls), 1 (hls+mp4) or 2 (mp4)", int(r.Output))
+		return errcode.New(errcode.InvalidParameter.Detail("OutputFormat"), "OutputFormat %d: must be 0 (hls), 1 (hls+mp4), 2 (hls+aac), 3 (mp4) or 4 (aac)", int(r.Output))
 	}
 	if r.Output != HLS {
 		return errcode.New(errcode.Unsupported, "OutputFormat %d: MP4 output is not available in this version yet; use 0 (hls)", int(r.Output))
