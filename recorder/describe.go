@@ -12,6 +12,12 @@ import (
 type Description struct {
 	// TaskID is the task's id.
 	TaskID string
+	// SdkAppID, Room and UserID are the task's (as given to Start).
+	SdkAppID uint64
+	Room     naming.RoomID
+	UserID   string
+	// Subscribe are the subscription lists in force (after Modify).
+	Subscribe Subscription
 	// Status is Idle (no media received yet: check that someone publishes
 	// in the room), InProgress or Exited.
 	Status Status
@@ -75,7 +81,8 @@ func (t *task) describe() Description {
 }
 
 func (t *task) describeLocked() Description {
-	d := Description{TaskID: t.id, Status: t.statusLocked()}
+	d := Description{TaskID: t.id, Status: t.statusLocked(), SdkAppID: t.p.SdkAppID, Room: t.p.Room,
+		UserID: t.p.UserID, Subscribe: t.p.Record.Subscribe}
 	if d.Status == Idle {
 		d.Note = "no media recorded yet: nobody publishes in the room, or the subscription lists and StreamType exclude every stream (see Streams)"
 	}

@@ -158,6 +158,10 @@ func TestSubscriptionAndModify(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
+	if d, _ := h.rec.Describe(context.Background(), id); len(d.Subscribe.SubscribeAudio) != 0 || len(d.Subscribe.UnsubscribeVideo) != 0 ||
+		d.Subscribe.SubscribeVideo[0] != "alice" || d.SdkAppID != testApp || d.Room != testRoom {
+		t.Errorf("Describe after Modify: %+v", d)
+	}
 	h.clk.Advance(time.Second)
 	feedAll(testpub.RTPOptions{FirstSeq: 1000, FirstTS: 400000})
 	final := h.stop(id)
