@@ -4,9 +4,14 @@ GO ?= go
 BIN := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := $(BIN)/versitygw-$(VERSITYGW_VERSION)
+# hls.js (npm) for the page of examples/server, served from bin/hls.min.js
+HLSJS_VERSION := 1.7.4
+HLSJS := $(BIN)/hls.js-$(HLSJS_VERSION)/hls.min.js
 export GOTOOLCHAIN := local
 
-.PHONY: all deps demo test lint build-nocgo testmedia bench fuzz
+.PHONY: all deps demo server hlsjs test lint build-nocgo testmedia bench fuzz
 
 all: test
 
@@ -20,8 +25,12 @@ demo: deps
 	scripts/netns.sh --optional $(GO) run ./examples/quickstart -dir ./recordings
 	$(GO) run ./examples/layoutpreview -out ./recordings/layouts
 
+## server: run the recording server of examples/server on http://127.0.0.1:8080/
+server: deps hlsjs
+	$(GO) run ./examples/server -dir ./recordings
+
 ## test: vet, lint, pure-Go build, and every test with the race detector
-test: deps lint build-nocgo
+test: deps lint build-nocgo $(VERSITYGW) hlsjs
 	@# Compile everything (needs the module proxy) before entering the
 	@# loopback-only network namespace the tests run in.
 	$(GO) test -race -count=1 -run '^$$' ./... >/dev/null
@@ -36,6 +45,21 @@ $(STATICCHECK):
 	@mkdir -p $(BIN)
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	@mv $(BIN)/staticcheck $@
+
+# versitygw: the S3 server the storage/s3 tests start on loopback
+$(VERSITYGW):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+	@mv $(BIN)/versitygw $@
+
+## hlsjs: install hls.js from the npm registry into bin/hls.min.js
+hlsjs: $(HLSJS)
+	@cmp -s $(HLSJS) $(BIN)/hls.min.js || cp $(HLSJS) $(BIN)/hls.min.js
+
+$(HLSJS):
+	@mkdir -p $(BIN)/npm $(@D)
+	cd $(BIN)/npm && npm install --no-audit --no-fund --no-save --silent --prefix . hls.js@$(HLSJS_VERSION)
+	cp $(BIN)/npm/node_modules/hls.js/dist/hls.min.js $@
 
 ## build-nocgo: everything must build without cgo (codecs then report unsupported)
 build-nocgo:
