@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,5 +185,33 @@ func TestUnreliableStorage(t *testing.T) {
 				t.Error("no failure was injected")
 			}
 		})
+	}
+}
+
+// TestSpoolUnwritable: a spool that cannot be written (here: its path is a
+// file) fires 308 with a clear message once; the task records nothing but
+// goes on, and stops cleanly.
+func TestSpoolUnwritable(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.SpoolDir = filepath.Join(c.Dir, "spool-is-a-file")
+		if err := os.WriteFile(c.SpoolDir, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	id := h.start(nil)
+	aa := h.track("alice", naming.MediaMain, "audio/opus")
+	h.feed(send{aa, load(t, "audio/opus", 6*time.Second, testpub.RTPOptions{})})
+	e := h.waitEvent(callback.EventUploadError).Payload.(callback.UploadError)
+	if e.Code != "SpoolError" || !strings.Contains(e.Message, "spool") {
+		t.Errorf("308 payload %+v", e)
+	}
+	final := h.stop(id)
+	if n := len(h.events.OfType(callback.EventUploadError)); n != 1 {
+		t.Errorf("%d UPLOAD_ERROR events, want 1 for one streak", n)
+	}
+	for _, s := range final.Streams {
+		if s.Segments != 0 {
+			t.Errorf("segments counted although none was written: %+v", s)
+		}
 	}
 }

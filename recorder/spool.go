@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/roomrec/roomrec/callback"
@@ -50,6 +52,7 @@ type uploader struct {
 	keep     map[string]bool  // playlists of open streams: stay in the spool after upload
 	sizes    map[string]int64 // sizes of the queued files (the backlog)
 	failing  bool
+	spoolBad bool // the last spool write failed
 	closed   bool
 	changed  chan struct{} // closed and replaced on every state change
 	kick     chan struct{}
@@ -296,6 +299,26 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		u.emit(callback.FileInfo{FileList: filepath.Base(key)})
 	}
 	return true
+}
+
+// spoolResult tracks whether writing to the spool works. The first failure
+// of a streak fires event 308 (Code NoSpace for a full disk, SpoolError
+// otherwise) and is logged; the segments meanwhile are lost, the recording
+// goes on and resumes with a discontinuity when the spool works again.
+func (u *uploader) spoolResult(err error) {
+	u.mu.Lock()
+	first := err != nil && !u.spoolBad
+	u.spoolBad = err != nil
+	u.mu.Unlock()
+	if !first {
+		return
+	}
+	code := "SpoolError"
+	if errors.Is(err, syscall.ENOSPC) {
+		code = storage.CodeNoSpace
+	}
+	u.log.Error("cannot write to the spool; media is being lost", "dir", u.taskDir, "err", err)
+	u.emit(callback.UploadError{Code: code, Message: "cannot write to the local spool: " + err.Error()})
 }
 
 // hold keeps key (a playlist being written) in the spool after its

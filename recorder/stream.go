@@ -281,9 +281,36 @@ type taskOutput struct {
 }
 
 func (o taskOutput) Create(name string) (io.WriteCloser, error) {
-	return o.u.Create(path.Join(o.dir, name))
+	w, err := o.u.Create(path.Join(o.dir, name))
+	o.u.spoolResult(err)
+	if err != nil {
+		return nil, err
+	}
+	return spoolWriter{w, o.u}, nil
 }
 
 func (o taskOutput) WriteFile(name string, data []byte) error {
-	return o.u.WriteFile(path.Join(o.dir, name), data)
+	err := o.u.WriteFile(path.Join(o.dir, name), data)
+	o.u.spoolResult(err)
+	return err
+}
+
+// spoolWriter reports write and commit failures of a segment file.
+type spoolWriter struct {
+	io.WriteCloser
+	u *uploader
+}
+
+func (w spoolWriter) Write(p []byte) (int, error) {
+	n, err := w.WriteCloser.Write(p)
+	if err != nil {
+		w.u.spoolResult(err)
+	}
+	return n, err
+}
+
+func (w spoolWriter) Close() error {
+	err := w.WriteCloser.Close()
+	w.u.spoolResult(err)
+	return err
 }
