@@ -67,6 +67,10 @@ type Config struct {
 	// QueuePackets is the per-track, per-task packet queue between the
 	// host's media path and the recorder. Default 1024.
 	QueuePackets int
+	// UploadConcurrency bounds the uploads running at once across all
+	// tasks (each task uploads its files one at a time, in order).
+	// Default 8.
+	UploadConcurrency int
 	// ReorderDelay is how long a missing RTP packet is waited for (by
 	// arrival time) before it is declared lost. A recording is not
 	// interactive, so the default, 500 ms, is generous: late packets and
@@ -103,6 +107,9 @@ func (c Config) withDefaults() Config {
 	if c.QueuePackets == 0 {
 		c.QueuePackets = 1024
 	}
+	if c.UploadConcurrency == 0 {
+		c.UploadConcurrency = 8
+	}
 	if c.ReorderDelay == 0 {
 		c.ReorderDelay = 500 * time.Millisecond
 	}
@@ -122,9 +129,10 @@ type Recorder struct {
 
 	// bg lives until Close: background work (held uploads, self-stopping
 	// tasks) runs under it and is tracked by wg.
-	bg       context.Context
-	cancelBG context.CancelFunc
-	wg       sync.WaitGroup
+	bg        context.Context
+	cancelBG  context.CancelFunc
+	wg        sync.WaitGroup
+	uploadSem chan struct{} // bounds concurrent uploads
 
 	mu        sync.Mutex
 	rooms     map[roomKey]*Room
@@ -161,6 +169,7 @@ func New(cfg Config) (*Recorder, error) {
 		log:   cfg.Logger,
 		store: store,
 		bg:    bg, cancelBG: cancel,
+		uploadSem: make(chan struct{}, cfg.UploadConcurrency),
 		rooms:     make(map[roomKey]*Room),
 		tasks:     make(map[string]*task),
 		uploaders: make(map[*uploader]struct{}),

@@ -38,6 +38,7 @@ type uploader struct {
 	dir     string // the spool's root
 	taskDir string // the task's folder in the spool
 	store   Storage
+	sem     chan struct{} // shared by all uploaders: bounds concurrent uploads
 	totals  *totals
 	clock   clock.Clock
 	log     *slog.Logger
@@ -65,7 +66,7 @@ type uploader struct {
 func newUploader(r *Recorder, taskDir string, store Storage, log *slog.Logger, emit func(callback.Payload)) *uploader {
 	u := &uploader{
 		dir: r.cfg.SpoolDir, taskDir: filepath.Join(r.cfg.SpoolDir, filepath.FromSlash(taskDir)),
-		store: store, totals: &r.totals, clock: r.clock, log: log, emit: emit,
+		store: store, sem: r.uploadSem, totals: &r.totals, clock: r.clock, log: log, emit: emit,
 		gen:      make(map[string]uint64),
 		uploaded: make(map[string]bool),
 		keep:     make(map[string]bool),
@@ -191,7 +192,14 @@ func (u *uploader) run() {
 		if !ok {
 			return
 		}
+		select {
+		case u.sem <- struct{}{}:
+		case <-u.quit:
+			u.requeue(key)
+			return
+		}
 		err := u.upload(key)
+		<-u.sem
 		if u.finish(key, gen, err) {
 			backoff = 0
 			continue
@@ -206,6 +214,17 @@ func (u *uploader) run() {
 			return
 		}
 	}
+}
+
+// requeue puts key back at the head of the queue (the uploader is closing).
+func (u *uploader) requeue(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.inflight = ""
+	if !slices.Contains(u.queue, key) {
+		u.queue = append([]string{key}, u.queue...)
+	}
+	u.signalLocked()
 }
 
 // next blocks until a key is queued (returned with its generation) or the
