@@ -119,6 +119,7 @@ func recordOnce(t *testing.T, mut func(c *Config, clk *clock.Fake)) (map[string]
 		send{aa, load(t, "audio/opus", d, testpub.RTPOptions{SSRC: 2})},
 	)
 	done := make(chan struct{})
+	stopAt := h.clk.Now()
 	go func() {
 		defer close(done)
 		h.stop(id)
@@ -129,6 +130,9 @@ func recordOnce(t *testing.T, mut func(c *Config, clk *clock.Fake)) (map[string]
 		}
 		h.clk.Advance(time.Second)
 	}
+	st := h.rec.Stats()
+	t.Logf("TS bytes %d, uploads %d, failed attempts %d, drained %v (fake time) after Stop",
+		st.Bytes, st.Uploads, st.UploadFailures, h.clk.Now().Sub(stopAt))
 	files := map[string][]byte{}
 	dir := filepath.Join(h.dir, id)
 	entries, err := os.ReadDir(dir)
