@@ -3,7 +3,6 @@ package recorder
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -199,32 +198,34 @@ func waitFiles(t *testing.T, h *harness, id string, n int) Description {
 	return d
 }
 
-func TestStreamTypeAndSkippedCodec(t *testing.T) {
+func TestStreamTypeAndTranscodedVideo(t *testing.T) {
 	h := newHarness(t, nil)
 	audioOnly := h.start(func(p *StartParams) { p.Record.StreamType = AudioOnly })
 	both := h.start(nil)
 	aa := h.track("alice", naming.MediaMain, "audio/opus")
 	vp8 := h.track("bob", naming.MediaMain, "video/VP8")
+	const d = 4 * time.Second
 	h.feed(
-		send{aa, load(t, "audio/opus", 2*time.Second, testpub.RTPOptions{})},
-		send{vp8, load(t, "video/VP8", 2*time.Second, testpub.RTPOptions{})},
+		send{aa, load(t, "audio/opus", d, testpub.RTPOptions{})},
+		send{vp8, load(t, "video/VP8", d, testpub.RTPOptions{})},
 	)
 	d1 := h.stop(audioOnly)
 	if len(d1.StorageFileList) != 1 || d1.StorageFileList[0].TrackType != "audio" {
 		t.Errorf("audio-only task files: %+v", d1.StorageFileList)
 	}
 	d2 := h.stop(both)
-	var skipped string
-	for _, s := range d2.Streams {
-		if s.UserID == "bob" && s.Kind == naming.TrackVideo {
-			skipped = s.Skipped
+	if len(d2.StorageFileList) != 2 {
+		t.Fatalf("files: %+v", d2.StorageFileList)
+	}
+	for _, f := range d2.StorageFileList {
+		info := h.checkDecodes(f.Key, d, 200*time.Millisecond)
+		want := map[string]string{"audio": "aac", "video": "h264"}[f.TrackType]
+		if len(info.Streams) == 0 || info.Streams[0].CodecName != want {
+			t.Errorf("%s: streams %+v, want %s", f.FileName, info.Streams, want)
 		}
-	}
-	if !strings.Contains(skipped, "VP8") {
-		t.Errorf("VP8 stream not reported as skipped: %+v", d2.Streams)
-	}
-	if len(d2.StorageFileList) != 1 {
-		t.Errorf("VP8 must not produce files: %+v", d2.StorageFileList)
+		if f.TrackType == "video" && (info.Streams[0].Width != 640 || info.Streams[0].Height != 360) {
+			t.Errorf("VP8 recorded at %dx%d, want the source's 640x360", info.Streams[0].Width, info.Streams[0].Height)
+		}
 	}
 }
 

@@ -3,11 +3,16 @@ package recorder
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/naming"
 )
+
+// codecLayer reports whether this build can transcode (nil) or why not.
+var codecLayer = sync.OnceValue(codec.Available)
 
 // RecordMode says how a task records (SPEC §2). The zero value means Single.
 type RecordMode int
@@ -82,6 +87,49 @@ const (
 // Valid reports whether f is a known output format.
 func (f OutputFormat) Valid() bool { return f >= HLS && f <= AAC }
 
+// AudioCodec says how single-stream audio is written (SPEC §2).
+type AudioCodec int
+
+const (
+	// AudioDefault is AudioAAC when the build has the codec layer (cgo and
+	// FFmpeg), else AudioOpus with a warning logged at Start.
+	AudioDefault AudioCodec = 0
+	// AudioAAC transcodes the Opus that WebRTC carries to AAC, which every
+	// HLS player plays.
+	AudioAAC AudioCodec = 1
+	// AudioOpus keeps Opus as received: the cheapest, but hls.js and
+	// Apple's players refuse Opus in MPEG-TS.
+	AudioOpus AudioCodec = 2
+)
+
+// AudioParams say how a task writes audio. The zero value gives AAC, 48 kHz,
+// mono, 64 kbit/s (or Opus as received in a build without cgo).
+type AudioParams struct {
+	// Codec is AudioAAC or AudioOpus; AudioDefault picks as documented.
+	Codec AudioCodec
+	// SampleRate of the AAC: 48000 (default), 44100 or 16000.
+	SampleRate int
+	// Channels of the AAC: 1 (default) or 2.
+	Channels int
+	// Bitrate of the AAC in bit/s, 8000–320000; 0 means 64000 per channel.
+	Bitrate int
+}
+
+func (a AudioParams) validate() error {
+	code := errcode.InvalidParameter.Detail("AudioParams")
+	switch {
+	case a.Codec < AudioDefault || a.Codec > AudioOpus:
+		return errcode.New(code, "audio codec %d: must be 0 (default), 1 (AAC) or 2 (Opus)", int(a.Codec))
+	case a.SampleRate != 0 && a.SampleRate != 48000 && a.SampleRate != 44100 && a.SampleRate != 16000:
+		return errcode.New(code, "audio sample rate %d: must be 48000, 44100 or 16000", a.SampleRate)
+	case a.Channels < 0 || a.Channels > 2:
+		return errcode.New(code, "audio channels %d: must be 1 or 2", a.Channels)
+	case a.Bitrate != 0 && (a.Bitrate < 8000 || a.Bitrate > 320000):
+		return errcode.New(code, "audio bitrate %d: must be between 8000 and 320000 bit/s", a.Bitrate)
+	}
+	return nil
+}
+
 // Limits on task parameters (SPEC §1).
 const (
 	// DefaultMaxIdleTime is the idle time after which a task with no
@@ -126,6 +174,8 @@ type RecordParams struct {
 	Subscribe Subscription
 	// Output is the output format; the zero value is HLS.
 	Output OutputFormat
+	// Audio says how audio is written in single-stream mode.
+	Audio AudioParams
 }
 
 // StorageParams say where a task's files go.
@@ -150,6 +200,19 @@ func (p StartParams) withDefaults() StartParams {
 	if p.Record.MaxIdleTime == 0 {
 		p.Record.MaxIdleTime = DefaultMaxIdleTime
 	}
+	a := &p.Record.Audio
+	if a.Codec == AudioDefault {
+		a.Codec = AudioAAC
+		if codecLayer() != nil {
+			a.Codec = AudioOpus
+		}
+	}
+	if a.SampleRate == 0 {
+		a.SampleRate = 48000
+	}
+	if a.Channels == 0 {
+		a.Channels = 1
+	}
 	return p
 }
 
@@ -157,6 +220,9 @@ func (p StartParams) withDefaults() StartParams {
 // *errcode.Error with the service's InvalidParameter.* code naming the first
 // wrong parameter, or nil. Zero values that have defaults are accepted.
 func (p StartParams) Validate() error {
+	if err := p.Record.Audio.validate(); err != nil {
+		return err // before defaults hide a bad value
+	}
 	p = p.withDefaults()
 	if p.SdkAppID == 0 {
 		return errcode.New(errcode.InvalidParameter.Detail("SdkAppId"), "SdkAppID must be set")
@@ -188,6 +254,14 @@ func (r RecordParams) validate() error {
 	}
 	if !r.Output.Valid() {
 		return errcode.New(errcode.InvalidParameter.Detail("OutputFormat"), "OutputFormat %d: must be 0 (hls), 1 (hls+mp4), 2 (hls+aac), 3 (mp4) or 4 (aac)", int(r.Output))
+	}
+	if err := r.Audio.validate(); err != nil {
+		return err
+	}
+	if r.Audio.Codec == AudioAAC {
+		if err := codecLayer(); err != nil {
+			return errcode.Wrap(errcode.Unsupported, err, "AAC audio needs the codec layer")
+		}
 	}
 	if r.Output != HLS {
 		return errcode.New(errcode.Unsupported, "OutputFormat %d: MP4 output is not available in this version yet; use 0 (hls)", int(r.Output))

@@ -15,6 +15,7 @@ import (
 	"github.com/roomrec/roomrec/callback"
 	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/storage"
 )
@@ -67,6 +68,19 @@ type Config struct {
 	// QueuePackets is the per-track, per-task packet queue between the
 	// host's media path and the recorder. Default 1024.
 	QueuePackets int
+	// FFmpegLogLevel is the level of FFmpeg's own messages on stderr, set
+	// at New. FFmpeg's log level is process-wide: the default, 0, sets it
+	// to slog.LevelError (FFmpeg's per-stream info lines such as the AAC
+	// encoder's "Qavg" would otherwise reach the host's stderr); a host
+	// that uses FFmpeg itself and wants to keep its own level sets
+	// KeepFFmpegLogLevel.
+	FFmpegLogLevel slog.Level
+	// KeepFFmpegLogLevel leaves FFmpeg's log level alone.
+	KeepFFmpegLogLevel bool
+	// H264Encoder is the FFmpeg encoder that VP8, VP9 and AV1 tracks are
+	// transcoded with ("libx264" by default; "libopenh264", "h264_nvenc",
+	// "h264_vaapi", ... when FFmpeg and the host have them).
+	H264Encoder string
 	// UploadConcurrency bounds the uploads running at once across all
 	// tasks (each task uploads its files one at a time, in order).
 	// Default 8.
@@ -106,6 +120,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.QueuePackets == 0 {
 		c.QueuePackets = 1024
+	}
+	if c.FFmpegLogLevel == 0 {
+		c.FFmpegLogLevel = slog.LevelError
 	}
 	if c.UploadConcurrency == 0 {
 		c.UploadConcurrency = 8
@@ -161,6 +178,9 @@ func New(cfg Config) (*Recorder, error) {
 			return nil, errcode.Wrap(errcode.InternalError.Detail("Storage"), err, "cannot use %s as local storage", cfg.Dir)
 		}
 		store = local
+	}
+	if !cfg.KeepFFmpegLogLevel && codecLayer() == nil {
+		codec.SetLibraryLogLevel(cfg.FFmpegLogLevel)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	r := &Recorder{
@@ -239,6 +259,9 @@ func newTaskID() (string, error) {
 func (r *Recorder) Start(ctx context.Context, p StartParams) (string, error) {
 	if err := p.Validate(); err != nil {
 		return "", err
+	}
+	if p.Record.Audio.Codec == AudioDefault && codecLayer() != nil {
+		r.log.Warn("this build cannot transcode: audio is recorded as Opus in MPEG-TS, which hls.js and Apple's players do not play", "reason", codecLayer())
 	}
 	if err := ctx.Err(); err != nil {
 		return "", errcode.Wrap(errcode.InternalError.Detail("Canceled"), err, "start canceled")

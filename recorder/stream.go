@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"errors"
 	"io"
 	"path"
 	"sync"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/roomrec/roomrec/callback"
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/internal/ingest"
 	"github.com/roomrec/roomrec/naming"
 )
@@ -24,13 +26,15 @@ type stream struct {
 
 	mu       sync.Mutex
 	seg      *hls.Segmenter
+	media    media // remux or transcode stage
 	codec    ingest.Codec
+	rate     int64 // the tracks' clock rate
 	mime     string
 	begin    time.Time
 	cur      *pipeline // the pipeline whose frames are written
-	base     int64     // 90 kHz offset added to cur's timestamps
+	base     int64     // offset added to cur's timestamps, in clock ticks
 	baseSet  bool
-	last     int64 // last 90 kHz timestamp written
+	last     int64 // last timestamp written, in clock ticks
 	lastWall time.Time
 	written  bool
 	finished bool
@@ -56,8 +60,14 @@ func (s *stream) less(o *stream) bool { return s.name.String() < o.name.String()
 
 // accepts returns "" if a track of codec c can feed the stream, else why not.
 func (s *stream) accepts(c ingest.Codec) string {
-	if _, ok := hlsCodec(c); !ok {
-		return c.String() + " cannot be stored in MPEG-TS without transcoding, which this build does not do yet; the track is not recorded"
+	switch c {
+	case ingest.VP8, ingest.VP9, ingest.AV1:
+		if err := codecLayer(); err != nil {
+			return c.String() + " cannot be stored in MPEG-TS as received and this build cannot transcode it to H.264: " + err.Error()
+		}
+	case ingest.H264, ingest.H265, ingest.Opus:
+	default:
+		return c.String() + " cannot be recorded"
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -65,18 +75,6 @@ func (s *stream) accepts(c ingest.Codec) string {
 		return "the stream changed codec from " + s.codec.String() + " to " + c.String() + "; the new track is not recorded"
 	}
 	return ""
-}
-
-func hlsCodec(c ingest.Codec) (hls.Codec, bool) {
-	switch c {
-	case ingest.H264:
-		return hls.CodecH264, true
-	case ingest.H265:
-		return hls.CodecH265, true
-	case ingest.Opus:
-		return hls.CodecOpus, true
-	}
-	return 0, false
 }
 
 // attach makes p the stream's source; the next frame continues the
@@ -99,7 +97,7 @@ func (s *stream) detach(p *pipeline) {
 	// Commit what the track gave so far: a stream that pauses (track ended,
 	// unsubscribed) has all its media in the storage, not in an open segment.
 	if s.seg != nil && !s.finished {
-		if err := s.seg.Flush(); err != nil {
+		if err := errors.Join(s.media.drain(s.seg), s.seg.Flush()); err != nil {
 			s.t.log.Warn("flushing the stream failed", "user", s.key.user, "kind", s.key.kind, "err", err)
 		}
 	}
@@ -115,7 +113,6 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 	if s.seg == nil && !s.open(p, f.Arrival) {
 		return
 	}
-	pts := f.PTS * 90000 / int64(p.track.info.ClockRate)
 	// Pauses are measured on the receiver's clock (sender reports are the
 	// sender's clock: never mix them into the gap between two tracks).
 	wall := f.Arrival
@@ -123,32 +120,27 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 		// A new track of the stream: continue the timeline after the real
 		// pause, so segment names keep their wall-clock times.
 		s.baseSet = true
-		s.base = -pts
+		s.base = -f.PTS
 		if s.written {
-			gap := int64(wall.Sub(s.lastWall) * 90000 / time.Second)
+			gap := int64(wall.Sub(s.lastWall)) * s.rate / int64(time.Second)
 			s.base += s.last + max(gap, 1)
 		}
 	}
 	if f.Discontinuity && s.written {
 		// A new SSRC or a timestamp jump: ingest keeps PTS on the arrival
 		// timeline, so the segmenter marks the break and keeps its clock.
-		_ = s.seg.Flush()
+		_ = errors.Join(s.media.drain(s.seg), s.seg.Flush())
 	}
-	pts += s.base
-	var err error
-	switch p.codec {
-	case ingest.H264:
-		err = s.seg.WriteH264(pts, pts, f.NALUs)
-	case ingest.H265:
-		err = s.seg.WriteH265(pts, pts, f.NALUs)
-	case ingest.Opus:
-		err = s.seg.WriteOpus(pts, f.Data)
+	ticks := f.PTS + s.base
+	err := s.media.write(s.seg, f, ticks, ticks*90000/s.rate)
+	if errors.Is(err, codec.ErrInvalidData) {
+		p.track.keyframe() // the decoder lost its reference: ask for a new one
 	}
 	if err != nil {
 		s.t.log.Warn("frame not written", "user", s.key.user, "kind", s.key.kind, "err", err)
 		return
 	}
-	s.last, s.lastWall = pts, wall
+	s.last, s.lastWall = ticks, wall
 	if !s.written {
 		s.written = true
 		s.t.markInProgress()
@@ -161,8 +153,12 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 // playlist's EXT-X-TRTC-START-REC-TIME and the first segment's <UTC> agree.
 // s.mu is held.
 func (s *stream) open(p *pipeline, begin time.Time) bool {
-	hc, _ := hlsCodec(p.codec)
-	s.codec = p.codec
+	m, err := newMedia(p.codec, s.t.p.Record.Audio, s.t.rec.cfg.H264Encoder)
+	if err != nil {
+		s.t.log.Error("cannot start the stream's codec", "user", s.key.user, "kind", s.key.kind, "err", err)
+		return false
+	}
+	s.media, s.codec, s.rate = m, p.codec, int64(p.track.info.ClockRate)
 	s.begin = begin
 	cfg := hls.Config{
 		TargetDuration: s.t.rec.cfg.SegmentDuration,
@@ -172,13 +168,11 @@ func (s *stream) open(p *pipeline, begin time.Time) bool {
 		Output:         taskOutput{u: s.t.up, dir: path.Dir(s.name.String())},
 		OnSegment:      s.onSegment,
 	}
-	if hc.IsVideo() {
-		cfg.Video = hc
-	} else {
-		cfg.Audio, cfg.AudioSampleRate, cfg.AudioChannels = hc, 48000, 2
-	}
+	m.configure(&cfg)
 	seg, err := hls.NewSegmenter(cfg)
 	if err != nil {
+		m.close()
+		s.media = nil
 		s.t.log.Error("cannot start the playlist", "user", s.key.user, "kind", s.key.kind, "err", err)
 		return false
 	}
@@ -210,9 +204,10 @@ func (s *stream) finish() {
 	}
 	s.finished = true
 	if s.seg != nil {
-		if err := s.seg.Close(); err != nil {
+		if err := errors.Join(s.media.drain(s.seg), s.seg.Close()); err != nil {
 			s.t.log.Error("closing the playlist failed", "user", s.key.user, "kind", s.key.kind, "err", err)
 		}
+		s.media.close()
 		s.t.up.release(s.name.String())
 	}
 }
