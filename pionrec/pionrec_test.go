@@ -24,9 +24,10 @@ import (
 )
 
 // TestRecordOverWebRTC records two publishers that send the committed clips
-// over real pion PeerConnections on loopback, and checks the files with
-// FFmpeg: every playlist decodes without a word, lasts what was sent
-// (± 0.2 s), and is named and tagged as SPEC §3 says.
+// over real pion PeerConnections on loopback (one H.264, one VP8, both
+// Opus), and checks the files with FFmpeg: every playlist decodes without a
+// word, is H.264 or AAC, lasts what was sent (± 0.2 s), and is named and
+// tagged as SPEC §3 says.
 func TestRecordOverWebRTC(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -50,7 +51,11 @@ func TestRecordOverWebRTC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	video, err := testpub.LoadH264(filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 15)
+	h264, err := testpub.LoadH264(filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vp8, err := testpub.LoadIVF(filepath.Join(testpub.MediaDir(), "vp8_640x360_15fps.ivf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +65,13 @@ func TestRecordOverWebRTC(t *testing.T) {
 	}
 	const sent = 6 * time.Second
 	var pubs []*testpub.Publisher
-	for _, user := range []string{"alice", "bob"} {
+	// alice publishes H.264 (remuxed), bob VP8 (transcoded to H.264).
+	for _, pub := range []struct {
+		user  string
+		video []testpub.Sample
+		mime  string
+	}{{"alice", h264, webrtc.MimeTypeH264}, {"bob", vp8, webrtc.MimeTypeVP8}} {
+		user := pub.user
 		server, err := api.NewPeerConnection(loopback.Configuration())
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +79,7 @@ func TestRecordOverWebRTC(t *testing.T) {
 		defer server.Close()
 		server.OnTrack(pionrec.OnTrack(room, server, user, nil))
 		p, err := testpub.Publish(ctx, api, server, testpub.Options{
-			Video: video, VideoMime: webrtc.MimeTypeH264, Audio: audio, Duration: sent, Speed: 2,
+			Video: pub.video, VideoMime: pub.mime, Audio: audio, Duration: sent, Speed: 2,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -133,6 +144,9 @@ func checkRecording(t *testing.T, dir, taskID string, f recorder.File, sent time
 	}
 	if (f.TrackType == "video") != (pl.Width == 640 && pl.Height == 360) {
 		t.Errorf("%s: video metadata %dx%d", f.FileName, pl.Width, pl.Height)
+	}
+	if want := map[string]string{"audio": "aac", "video": "h264"}[f.TrackType]; len(info.Streams) == 0 || info.Streams[0].CodecName != want {
+		t.Errorf("%s: streams %+v, want %s", f.FileName, info.Streams, want)
 	}
 	for _, s := range pl.Segments {
 		sn, err := naming.ParseFile(s.URI)

@@ -93,7 +93,11 @@ func publish(ctx context.Context, room *recorder.Room, o options) error {
 	if err != nil {
 		return err
 	}
-	video, err := testpub.LoadH264(filepath.Join(o.media, "h264_640x360_15fps.h264"), 15)
+	h264, err := testpub.LoadH264(filepath.Join(o.media, "h264_640x360_15fps.h264"), 15)
+	if err != nil {
+		return err
+	}
+	vp8, err := testpub.LoadIVF(filepath.Join(o.media, "vp8_640x360_15fps.ivf"))
 	if err != nil {
 		return err
 	}
@@ -101,13 +105,22 @@ func publish(ctx context.Context, room *recorder.Room, o options) error {
 	if err != nil {
 		return err
 	}
-	var pubs []*testpub.Publisher
+	var running []*testpub.Publisher
 	defer func() {
-		for _, p := range pubs {
+		for _, p := range running {
 			p.Close()
 		}
 	}()
-	for _, user := range []string{"alice", "bob"} {
+	// alice sends H.264 (remuxed as received), bob VP8 (transcoded to
+	// H.264, as most browsers send VP8 by default); both send Opus
+	// (transcoded to AAC).
+	pubs := []struct {
+		user  string
+		video []testpub.Sample
+		mime  string
+	}{{"alice", h264, webrtc.MimeTypeH264}, {"bob", vp8, webrtc.MimeTypeVP8}}
+	for _, pub := range pubs {
+		user := pub.user
 		server, err := api.NewPeerConnection(loopback.Configuration())
 		if err != nil {
 			return err
@@ -115,17 +128,17 @@ func publish(ctx context.Context, room *recorder.Room, o options) error {
 		defer server.Close()
 		server.OnTrack(pionrec.OnTrack(room, server, user, nil))
 		p, err := testpub.Publish(ctx, api, server, testpub.Options{
-			Video: video, VideoMime: webrtc.MimeTypeH264, Audio: audio,
+			Video: pub.video, VideoMime: pub.mime, Audio: audio,
 			Duration: o.duration, Speed: o.speed,
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", user, err)
 		}
-		pubs = append(pubs, p)
+		running = append(running, p)
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(pubs))
-	for i, p := range pubs {
+	errs := make([]error, len(running))
+	for i, p := range running {
 		wg.Go(func() { errs[i] = p.Run(ctx) })
 	}
 	wg.Wait()

@@ -23,7 +23,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"recorded files (4 playlists)", "301 RECORDER_START", "305 UPLOAD_STOP", "codec_name=h264", "codec_name=opus"} {
+	for _, want := range []string{"recorded files (4 playlists)", "301 RECORDER_START", "305 UPLOAD_STOP", "codec_name=h264", "codec_name=aac"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
