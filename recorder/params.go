@@ -73,11 +73,14 @@ const (
 	// HLS writes M3U8 playlists and TS segments (the default, 0).
 	HLS OutputFormat = 0
 	// HLSAndMP4 writes HLS and, after the recording, MP4 files converted
-	// from it (1).
+	// from the HLS read back from the storage (1), announced by event 310.
 	HLSAndMP4 OutputFormat = 1
 	// HLSAndAAC writes HLS and, after the recording, audio-only M4A files (2).
 	HLSAndAAC OutputFormat = 2
-	// MP4 keeps HLS only as an intermediate and delivers MP4 files (3).
+	// MP4 delivers MP4 files (3). The HLS they are made from is recorded and
+	// stored as with HLSAndMP4 (the Storage interface has no delete, and a
+	// failed conversion can be repeated from it); only the events differ in
+	// nothing — use HLSAndMP4 or MP4 as the service's clients expect.
 	MP4 OutputFormat = 3
 	// AAC keeps HLS only as an intermediate and delivers audio-only M4A
 	// files (4).
@@ -176,6 +179,10 @@ type RecordParams struct {
 	Output OutputFormat
 	// Audio says how audio is written in single-stream mode.
 	Audio AudioParams
+	// MaxMediaFileDuration splits MP4 files before they would last longer
+	// (the service's MaxMediaFileDuration). Zero means 24 h; allowed 1 min
+	// to 24 h.
+	MaxMediaFileDuration time.Duration
 }
 
 // StorageParams say where a task's files go.
@@ -199,6 +206,9 @@ func (p StartParams) withDefaults() StartParams {
 	}
 	if p.Record.MaxIdleTime == 0 {
 		p.Record.MaxIdleTime = DefaultMaxIdleTime
+	}
+	if p.Record.MaxMediaFileDuration == 0 {
+		p.Record.MaxMediaFileDuration = 24 * time.Hour
 	}
 	a := &p.Record.Audio
 	if a.Codec == AudioDefault {
@@ -263,8 +273,11 @@ func (r RecordParams) validate() error {
 			return errcode.Wrap(errcode.Unsupported, err, "AAC audio needs the codec layer")
 		}
 	}
-	if r.Output != HLS {
-		return errcode.New(errcode.Unsupported, "OutputFormat %d: MP4 output is not available in this version yet; use 0 (hls)", int(r.Output))
+	if r.Output == HLSAndAAC || r.Output == AAC {
+		return errcode.New(errcode.Unsupported, "OutputFormat %d: audio-only output is not available in this version; use 0 (hls), 1 (hls+mp4) or 3 (mp4)", int(r.Output))
+	}
+	if r.MaxMediaFileDuration < time.Minute || r.MaxMediaFileDuration > 24*time.Hour {
+		return errcode.New(errcode.InvalidParameter.Detail("MaxMediaFileDuration"), "MaxMediaFileDuration %v: must be between 1 min and 24 h", r.MaxMediaFileDuration)
 	}
 	return r.Subscribe.Validate()
 }

@@ -20,12 +20,14 @@ import (
 	"github.com/roomrec/roomrec/storage"
 )
 
-// Storage is what a task needs of a storage back-end: a streamed put by key.
-// *storage.Local and the cloud back-ends implement it. A Storage that also
-// has PutFile(ctx, key, localPath) (as *storage.Local does) gets the spooled
-// file by path, which lets it rename instead of copying.
+// Storage is what a task needs of a storage back-end: a streamed put by key,
+// and a get to read the HLS back for MP4 conversion. *storage.Local and the
+// cloud back-ends (storage/cos, storage/s3) implement it. A Storage that
+// also has PutFile(ctx, key, localPath) (as *storage.Local does) gets the
+// spooled file by path, which lets it rename instead of copying.
 type Storage interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
 }
 
 type filePutter interface {
@@ -68,6 +70,9 @@ type Config struct {
 	// QueuePackets is the per-track, per-task packet queue between the
 	// host's media path and the recorder. Default 1024.
 	QueuePackets int
+	// MP4MaxSize splits MP4 files before they would pass this many bytes.
+	// Default 2 GB (2,000,000,000).
+	MP4MaxSize int64
 	// FFmpegLogLevel is the level of FFmpeg's own messages on stderr, set
 	// at New. FFmpeg's log level is process-wide: the default, 0, sets it
 	// to slog.LevelError (FFmpeg's per-stream info lines such as the AAC
@@ -120,6 +125,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.QueuePackets == 0 {
 		c.QueuePackets = 1024
+	}
+	if c.MP4MaxSize == 0 {
+		c.MP4MaxSize = 2_000_000_000
 	}
 	if c.FFmpegLogLevel == 0 {
 		c.FFmpegLogLevel = slog.LevelError

@@ -309,16 +309,30 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 // finishUploads waits for the spool to drain (or ctx) and fires 305: Status
 // 0 when everything is in the storage, 1 when files are held locally; held
 // files keep being retried and fire 305 Status 2 once they are all uploaded.
+//
+// With MP4 output the conversion starts once the HLS is in the storage
+// (see convertMP4); the uploader stays open for the MP4 files.
 func (t *task) finishUploads(ctx context.Context) {
+	mp4 := t.p.Record.Output == HLSAndMP4 || t.p.Record.Output == MP4
 	if t.up.drain(ctx) {
-		t.up.close()
 		t.emit(callback.UploadStop{Status: callback.UploadStopAllUploaded})
+		if mp4 {
+			t.rec.wg.Go(t.convertMP4)
+		} else {
+			t.up.close()
+		}
 		return
 	}
 	t.emit(callback.UploadStop{Status: callback.UploadStopHeld})
 	t.rec.wg.Go(func() {
-		if t.up.drain(t.rec.bg) {
-			t.emit(callback.UploadStop{Status: callback.UploadStopRecovered})
+		if !t.up.drain(t.rec.bg) {
+			t.up.close() // the recorder is closing: the spool keeps the files
+			return
+		}
+		t.emit(callback.UploadStop{Status: callback.UploadStopRecovered})
+		if mp4 {
+			t.convertMP4()
+			return
 		}
 		t.up.close()
 	})

@@ -41,6 +41,7 @@ type Stream struct {
 	Channels   int    `json:"channels"`
 	NbFrames   string `json:"nb_read_frames"`
 	Duration   string `json:"duration"`
+	StartTime  string `json:"start_time"`
 }
 
 // Frames returns the number of frames ffprobe counted (with CountFrames).
