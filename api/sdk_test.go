@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"sync"
@@ -420,3 +421,5 @@ func TestStorage(t *testing.T) {
 type discard struct{}
 
 func (discard) Put(context.Context, string, io.Reader, int64, string) error { return nil }
+
+func (discard) Get(context.Context, string) (io.ReadCloser, error) { return nil, os.ErrNotExist }

@@ -296,25 +296,27 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 		st.finish()
 	}
 	t.emit(callback.RecorderStop{LeaveCode: code})
-	t.finishUploads(ctx)
+	uploaded := t.up.drain(ctx)
 	t.mu.Lock()
 	t.final = t.describeLocked()
 	t.mu.Unlock()
-	t.rec.forgetTask(t, t.final)
+	t.rec.forgetTask(t, t.final) // gone from Describe before 305 is sent
+	t.finishUploads(uploaded)
 	close(t.done)
 	t.log.Info("task ended", "leaveCode", int(code))
 	return t.final
 }
 
-// finishUploads waits for the spool to drain (or ctx) and fires 305: Status
-// 0 when everything is in the storage, 1 when files are held locally; held
-// files keep being retried and fire 305 Status 2 once they are all uploaded.
+// finishUploads fires 305 once Stop has waited for the spool: Status 0
+// when everything is in the storage (uploaded), 1 when files are held
+// locally; held files keep being retried and fire 305 Status 2 once they
+// are all uploaded.
 //
 // With MP4 output the conversion starts once the HLS is in the storage
 // (see convertMP4); the uploader stays open for the MP4 files.
-func (t *task) finishUploads(ctx context.Context) {
+func (t *task) finishUploads(uploaded bool) {
 	mp4 := t.p.Record.Output == HLSAndMP4 || t.p.Record.Output == MP4
-	if t.up.drain(ctx) {
+	if uploaded {
 		t.emit(callback.UploadStop{Status: callback.UploadStopAllUploaded})
 		if mp4 {
 			t.rec.wg.Go(t.convertMP4)
