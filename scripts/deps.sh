@@ -5,6 +5,7 @@ set -euo pipefail
 
 apt_pkgs=()
 brew_pkgs=()
+brew_casks=()
 have() { command -v "$1" >/dev/null 2>&1; }
 
 have ffmpeg && have ffprobe || { apt_pkgs+=(ffmpeg); brew_pkgs+=(ffmpeg); }
@@ -14,19 +15,29 @@ if ! { have pkg-config && pkg-config --exists libavcodec libavutil libswscale li
   brew_pkgs+=(ffmpeg)
 fi
 have gcc || { apt_pkgs+=(gcc libc6-dev); }
+# npm installs hls.js for examples/server's page; Chromium runs its browser test.
+have npm || { apt_pkgs+=(npm); brew_pkgs+=(node); }
 if [ "$(uname -s)" = Linux ]; then
   have ip || apt_pkgs+=(iproute2)
   have unshare || apt_pkgs+=(util-linux)
+  have chromium || apt_pkgs+=(chromium)
+elif [ ! -d "/Applications/Chromium.app" ] && [ ! -d "/Applications/Google Chrome.app" ]; then
+  brew_casks+=(chromium)
 fi
 
-if [ ${#apt_pkgs[@]} -eq 0 ] && [ ${#brew_pkgs[@]} -eq 0 ]; then
+if [ ${#apt_pkgs[@]} -eq 0 ] && [ ${#brew_pkgs[@]} -eq 0 ] && [ ${#brew_casks[@]} -eq 0 ]; then
   exit 0
 fi
 
 if [ "$(uname -s)" = Darwin ]; then
-  have brew || { echo "deps: Homebrew is needed to install: ${brew_pkgs[*]} (https://brew.sh)" >&2; exit 1; }
-  # shellcheck disable=SC2046
-  brew install $(printf '%s\n' "${brew_pkgs[@]}" | sort -u)
+  have brew || { echo "deps: Homebrew is needed to install: ${brew_pkgs[*]} ${brew_casks[*]} (https://brew.sh)" >&2; exit 1; }
+  if [ ${#brew_pkgs[@]} -gt 0 ]; then
+    # shellcheck disable=SC2046
+    brew install $(printf '%s\n' "${brew_pkgs[@]}" | sort -u)
+  fi
+  if [ ${#brew_casks[@]} -gt 0 ]; then
+    brew install --cask "${brew_casks[@]}"
+  fi
   exit 0
 fi
 

@@ -14,12 +14,17 @@ import (
 
 // Decode decodes every stream of path (an M3U8, TS or MP4) with
 // `ffmpeg -v error -i path -f null -` and returns an error carrying
-// FFmpeg's complaints if it printed any or failed.
+// FFmpeg's complaints if it printed any or failed. The decoded frames keep
+// the input's time base (-enc_time_base -1): a real camera's frames come at
+// a variable rate, which FFmpeg's default 1/frame-rate base would collapse
+// into "non monotonically increasing dts" complaints about correct files.
 func Decode(path string) error {
-	cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-allowed_extensions", "ALL", "-i", path, "-f", "null", "-")
-	if !strings.HasSuffix(path, ".m3u8") {
-		cmd = exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "null", "-")
+	args := []string{"-nostdin", "-v", "error"}
+	if strings.HasSuffix(path, ".m3u8") {
+		args = append(args, "-allowed_extensions", "ALL")
 	}
+	args = append(args, "-i", path, "-enc_time_base", "-1", "-f", "null", "-")
+	cmd := exec.Command("ffmpeg", args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
