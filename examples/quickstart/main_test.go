@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomrec/roomrec/internal/browsertest"
 	"github.com/roomrec/roomrec/internal/oracle"
 )
 
@@ -46,5 +47,28 @@ func TestRun(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRecordingPlaysInChromium: the demo's recording — every playlist, audio
+// and video, of the H.264 publisher and of the VP8 one — plays in headless
+// Chromium with hls.js, without an hls.js error.
+func TestRecordingPlaysInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"-dir", dir, "-duration", "5s", "-speed", "2"}, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	playlists, err := filepath.Glob(filepath.Join(dir, "*", "*.m3u8"))
+	if err != nil || len(playlists) != 4 {
+		t.Fatalf("playlists %v, %v", playlists, err)
+	}
+	browser := browsertest.Start(t)
+	player := browsertest.NewPlayer(t, dir)
+	for _, p := range playlists {
+		key, _ := filepath.Rel(dir, p)
+		t.Logf("%s: %s", filepath.Base(p), player.Play(t, browser, filepath.ToSlash(key), 2))
 	}
 }

@@ -4,17 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/internal/browsertest"
 	"github.com/roomrec/roomrec/internal/oracle"
 )
 
@@ -56,11 +55,10 @@ var browserRuns = []browserRun{
 // are cut every 2 s; video segments only at keyframes, which Chrome sends
 // when asked (about every 5 s here), so the 10 s are counted on the audio.
 const (
-	testSegment    = 2 * time.Second
-	minSegments    = 5                // audio segments recorded before the stop: ~10 s
-	minDuration    = 8.0              // seconds FFmpeg must find in each playlist
-	minPlayback    = 2.0              // seconds hls.js must have played
-	browserTimeout = 40 * time.Second // any one step in the page
+	testSegment = 2 * time.Second
+	minSegments = 5   // audio segments recorded before the stop: ~10 s
+	minDuration = 8.0 // seconds FFmpeg must find in each playlist
+	minPlayback = 2.0 // seconds hls.js must have played
 )
 
 // TestBrowser publishes from headless Chromium over WHIP (Chrome's own
@@ -72,7 +70,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("hls.js is not installed at %s: run `make hlsjs` (make test does): %v", testHLSJS, err)
 	}
 	srv := startServer(t, "-segment-duration", testSegment.String())
-	browser := startChromium(t)
+	browser := browsertest.Start(t)
 	for _, run := range browserRuns {
 		t.Run(run.codec, func(t *testing.T) {
 			start := time.Now()
@@ -82,137 +80,15 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// chromiumPath is $ROOMREC_CHROMIUM, else Debian's /usr/bin/chromium, else
-// chromium or google-chrome on PATH (`make deps` installs it).
-func chromiumPath(t *testing.T) string {
-	if p := os.Getenv("ROOMREC_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is not installed: run `make deps` (Debian package chromium), or set ROOMREC_CHROMIUM")
-	return ""
-}
-
-// startChromium starts headless Chromium with a fresh profile and returns
-// its browser context; the process is killed and waited for when the test
-// ends.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("headless", "new"),
-		chromedp.Flag("no-sandbox", true), // tests run as root in CI, where the sandbox refuses to start
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("mute-audio", true),
-		// Nothing but the page: no background traffic, no QUIC, no updates.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		// WebRTC on loopback: a fake camera and microphone granted without
-		// a prompt, real host addresses instead of mDNS names, and the
-		// loopback interface, which Chrome leaves out of ICE by default.
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,WebRtcHideLocalIpsWithMdns"),
-		chromedp.Flag("allow-loopback-in-peer-connection", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc() // kills Chromium if it is still there, and waits for it
-	})
-	// The first run starts the browser for the lifetime of its context:
-	// no timeout here (chromedp bounds the start itself).
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	return browser
-}
-
-// consoleLog keeps what the page printed and threw, read from the tab's
-// console until the tab closes.
-type consoleLog struct {
-	done chan struct{}
-
-	mu    sync.Mutex
-	lines []string
-}
-
-func readConsole(tab context.Context) *consoleLog {
-	c := &consoleLog{done: make(chan struct{})}
-	messages := chromedp.Console(tab)
-	go func() {
-		defer close(c.done)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			c.mu.Lock()
-			c.lines = append(c.lines, m.String())
-			c.mu.Unlock()
-		}
-	}()
-	return c
-}
-
-func (c *consoleLog) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.lines, "\n")
-}
-
-// page runs actions in the tab with the step timeout.
-func page(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	pageValue(t, tab, what, chromedp.Steps(actions...))
-}
-
-// pageValue runs an action that returns a value in the tab with the step
-// timeout.
-func pageValue[T any](t *testing.T, tab context.Context, what string, action chromedp.Action[T]) T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, browserTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, action)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	return v
-}
-
-// pollPage waits until the page expression returns a non-empty string
-// and returns it.
-func pollPage(t *testing.T, tab context.Context, what, expr string) string {
-	t.Helper()
-	return pageValue(t, tab, what, chromedp.Poll[string](expr,
-		chromedp.WithPollingInterval(pollPeriod), chromedp.WithPollingTimeout(browserTimeout)))
-}
-
 func runBrowser(t *testing.T, srv *testServer, browser context.Context, run browserRun) {
 	tab, closeTab := chromedp.NewContext(browser)
 	if err := chromedp.Do(tab); err != nil { // opens the tab for the lifetime of tab
 		t.Fatalf("opening a tab: %v", err)
 	}
-	console := readConsole(tab)
+	console := browsertest.ReadConsole(tab)
 	defer func() {
 		closeTab()
-		<-console.done
+		console.Wait()
 		if t.Failed() {
 			t.Logf("page console:\n%s\nserver output:\n%s", console.String(), srv.out.String())
 		}
@@ -236,14 +112,14 @@ func runBrowser(t *testing.T, srv *testServer, browser context.Context, run brow
 		t.Errorf("DescribeCloudRecording Status = %v, want InProgress", desc["Status"])
 	}
 	srv.mustCall(t, "DeleteCloudRecording", map[string]any{"SdkAppId": testApp, "TaskId": id})
-	pollPage(t, tab, "the page to show UPLOAD_STOP (305)", fmt.Sprintf(
+	browsertest.Poll(t, tab, "the page to show UPLOAD_STOP (305)", fmt.Sprintf(
 		`window.roomrecPage.events.some(e => e.type === %d && e.taskId === %q) ? 'yes' : ''`, int(callback.EventUploadStop), id))
 
 	// 3. Play in the page with hls.js.
 	for _, kind := range run.play {
 		playInPage(t, tab, view, kind)
 	}
-	page(t, tab, "stop publishing", chromedp.Click(chromedp.ID("unpublish-btn")))
+	browsertest.Run(t, tab, "stop publishing", chromedp.Click(chromedp.ID("unpublish-btn")))
 	wait(t, "the WHIP session to end", func() (bool, error) {
 		var sessions []sessionView
 		err := srv.getJSON("/ui/sessions", &sessions)
@@ -259,7 +135,7 @@ func runBrowser(t *testing.T, srv *testServer, browser context.Context, run brow
 // connected and Chrome sends the codec.
 func publishInPage(t *testing.T, srv *testServer, tab context.Context, run browserRun) {
 	t.Helper()
-	page(t, tab, "open the page and publish",
+	browsertest.Run(t, tab, "open the page and publish",
 		chromedp.Navigate(srv.url+"/"),
 		chromedp.WaitVisible(chromedp.ID("publish-btn")),
 		chromedp.SetValue(chromedp.ID("room"), run.room),
@@ -267,11 +143,11 @@ func publishInPage(t *testing.T, srv *testServer, tab context.Context, run brows
 		chromedp.SetValue(chromedp.ID("codec"), run.codec),
 		chromedp.Click(chromedp.ID("publish-btn")),
 	)
-	state := pollPage(t, tab, "the WHIP session to connect", `(() => {
+	state := browsertest.Poll(t, tab, "the WHIP session to connect", `(() => {
 		const e = document.getElementById('pub-state');
 		return ['connected', 'failed'].includes(e.dataset.state) && window.roomrecPage.sentCodec ? e.textContent : '';
 	})()`)
-	sent := pageValue(t, tab, "read the codec sent", chromedp.Evaluate[string](`window.roomrecPage.sentCodec`))
+	sent := browsertest.Value(t, tab, "read the codec sent", chromedp.Evaluate[string](`window.roomrecPage.sentCodec`))
 	if !strings.HasPrefix(state, "connected") || !strings.EqualFold(sent, run.sentMime) {
 		t.Fatalf("publishing: %q, sending %q; want connected, sending %s", state, sent, run.sentMime)
 	}
@@ -336,12 +212,12 @@ func playInPage(t *testing.T, tab context.Context, v taskView, kind string) {
 		}
 	}
 	button := chromedp.CSS(fmt.Sprintf(`#playlists button[data-key=%q]`, key))
-	page(t, tab, "play the "+kind+" playlist",
+	browsertest.Run(t, tab, "play the "+kind+" playlist",
 		chromedp.Click(chromedp.ID("refresh-btn")),
 		chromedp.WaitVisible(button),
 		chromedp.Click(button),
 	)
-	res := pollPage(t, tab, "playback of "+key, fmt.Sprintf(`(() => {
+	res := browsertest.Poll(t, tab, "playback of "+key, fmt.Sprintf(`(() => {
 		const p = window.roomrecPage, v = document.getElementById('player');
 		if (p.playerErrors.length) return 'hls.js errors: ' + JSON.stringify(p.playerErrors);
 		return v.currentTime > %v ? 'played ' + v.currentTime.toFixed(2) : '';
