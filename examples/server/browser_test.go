@@ -211,12 +211,16 @@ func playInPage(t *testing.T, tab context.Context, v taskView, kind string) {
 			key = f.Key
 		}
 	}
-	button := chromedp.CSS(fmt.Sprintf(`#playlists button[data-key=%q]`, key))
-	browsertest.Run(t, tab, "play the "+kind+" playlist",
-		chromedp.Click(chromedp.ID("refresh-btn")),
-		chromedp.WaitVisible(button),
-		chromedp.Click(button),
-	)
+	// Click the playlist's Play button from within the page: the list is
+	// re-rendered every second, so a node found by one DevTools call may be
+	// gone by the next (a Click after WaitVisible races with the refresh).
+	browsertest.Run(t, tab, "refresh the playlists", chromedp.Click(chromedp.ID("refresh-btn")))
+	browsertest.Poll(t, tab, "play the "+kind+" playlist", fmt.Sprintf(`(() => {
+		const b = document.querySelector('#playlists button[data-key=%q]');
+		if (!b) return '';
+		b.click();
+		return 'clicked';
+	})()`, key))
 	res := browsertest.Poll(t, tab, "playback of "+key, fmt.Sprintf(`(() => {
 		const p = window.roomrecPage, v = document.getElementById('player');
 		if (p.playerErrors.length) return 'hls.js errors: ' + JSON.stringify(p.playerErrors);
