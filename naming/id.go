@@ -10,12 +10,19 @@ import (
 	"github.com/roomrec/roomrec/errcode"
 )
 
+// toName and fromName map standard base64 to the name alphabet and back
+// (immutable, built once).
+var (
+	toName   = strings.NewReplacer("/", "-", "=", ".")
+	fromName = strings.NewReplacer("-", "/", ".", "=")
+)
+
 // EncodeID returns the SPEC §3 encoding of an id: standard base64 (with
 // padding) of its UTF-8 bytes, then '/' replaced by '-' and '=' by '.'.
 // EncodeID("1686119") == "MTY4NjExOQ..". The result never contains '_'.
 func EncodeID(id string) string {
 	s := base64.StdEncoding.EncodeToString([]byte(id))
-	return strings.NewReplacer("/", "-", "=", ".").Replace(s)
+	return toName.Replace(s)
 }
 
 // DecodeID returns the id whose EncodeID is s. It accepts only the canonical
@@ -28,7 +35,7 @@ func DecodeID(s string) (string, error) {
 			return "", errcode.New(ErrEncodedID, "encoded id %q has the character %q at byte %d; allowed are A-Z a-z 0-9 + - .", s, s[i], i)
 		}
 	}
-	std := strings.NewReplacer("-", "/", ".", "=").Replace(s)
+	std := fromName.Replace(s)
 	b, err := base64.StdEncoding.Strict().DecodeString(std)
 	if err != nil {
 		return "", errcode.Wrap(ErrEncodedID, err, "encoded id %q is not canonical padded base64", s)

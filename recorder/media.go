@@ -29,8 +29,9 @@ type media interface {
 }
 
 // newMedia returns the stage for a track of codec c in a task whose audio
-// settings are ap, or an error naming what is missing.
-func newMedia(c ingest.Codec, ap AudioParams, enc string) (media, error) {
+// settings are ap (AAC with FFmpeg's aacCoder), H.264 made with encoder enc,
+// or an error naming what is missing.
+func newMedia(c ingest.Codec, ap AudioParams, enc, aacCoder string) (media, error) {
 	switch c {
 	case ingest.H264:
 		return remux{video: hls.CodecH264}, nil
@@ -40,7 +41,8 @@ func newMedia(c ingest.Codec, ap AudioParams, enc string) (media, error) {
 		if ap.Codec == AudioOpus {
 			return remux{audio: hls.CodecOpus}, nil
 		}
-		tx, err := codec.NewAudioTranscoder(codec.AudioConfig{SampleRate: ap.SampleRate, Channels: ap.Channels, Bitrate: ap.Bitrate})
+		tx, err := codec.NewAudioTranscoder(codec.AudioConfig{SampleRate: ap.SampleRate, Channels: ap.Channels, Bitrate: ap.Bitrate,
+			Options: []codec.Option{{Name: "aac_coder", Value: aacCoder}}})
 		if err != nil {
 			return nil, err
 		}

@@ -28,11 +28,23 @@ type pipeline struct {
 	dropped atomic.Uint64
 }
 
+// item is one entry of a pipeline's queue, kept small (56 bytes) because
+// every track of every task holds QueuePackets of them: a packet's header
+// fields and pooled payload, or (ctl) RTCP packets or a barrier.
 type item struct {
-	pkt     rtp.Packet
-	buf     *[]byte
+	buf    *[]byte // the payload; nil for a control item
+	at     time.Time
+	ts     uint32
+	ssrc   uint32
+	seq    uint16
+	pt     uint8
+	marker bool
+	ctl    *control
+}
+
+// control is an item that is not a media packet.
+type control struct {
 	rtcp    []rtcp.Packet
-	at      time.Time
 	barrier chan struct{} // closed when everything queued before it is processed
 }
 
@@ -73,12 +85,8 @@ func newPipeline(t *task, tr *Track, st *stream) (*pipeline, string) {
 func (p *pipeline) pushRTP(pkt *rtp.Packet, at time.Time) {
 	bp := bufPool.Get().(*[]byte)
 	*bp = append((*bp)[:0], pkt.Payload...)
-	it := item{buf: bp, at: at}
-	it.pkt.Header = rtp.Header{
-		Version: 2, Marker: pkt.Marker, PayloadType: pkt.PayloadType,
-		SequenceNumber: pkt.SequenceNumber, Timestamp: pkt.Timestamp, SSRC: pkt.SSRC,
-	}
-	it.pkt.Payload = *bp
+	it := item{buf: bp, at: at, ts: pkt.Timestamp, ssrc: pkt.SSRC, seq: pkt.SequenceNumber,
+		pt: pkt.PayloadType, marker: pkt.Marker}
 	select {
 	case p.q <- it:
 	default:
@@ -90,22 +98,27 @@ func (p *pipeline) pushRTP(pkt *rtp.Packet, at time.Time) {
 // pushRTCP queues RTCP packets (sender reports) in order with the media.
 func (p *pipeline) pushRTCP(pkts []rtcp.Packet, at time.Time) {
 	select {
-	case p.q <- item{rtcp: pkts, at: at}:
+	case p.q <- item{ctl: &control{rtcp: pkts}, at: at}:
 	default:
 		p.dropped.Add(1)
 	}
 }
 
 func (p *pipeline) handle(it item) {
-	if it.barrier != nil {
-		close(it.barrier)
+	if it.ctl != nil {
+		if it.ctl.barrier != nil {
+			close(it.ctl.barrier)
+		} else {
+			p.ing.PushRTCP(it.ctl.rtcp)
+		}
 		return
 	}
-	if it.buf == nil {
-		p.ing.PushRTCP(it.rtcp)
-		return
+	pkt := rtp.Packet{
+		Header: rtp.Header{Version: 2, Marker: it.marker, PayloadType: it.pt,
+			SequenceNumber: it.seq, Timestamp: it.ts, SSRC: it.ssrc},
+		Payload: *it.buf,
 	}
-	p.ing.Push(&it.pkt, it.at)
+	p.ing.Push(&pkt, it.at)
 	bufPool.Put(it.buf)
 }
 
@@ -137,7 +150,7 @@ func (p *pipeline) run() {
 func (p *pipeline) settle() {
 	b := make(chan struct{})
 	select {
-	case p.q <- item{barrier: b}:
+	case p.q <- item{ctl: &control{barrier: b}}:
 	case <-p.done:
 		return
 	}

@@ -48,7 +48,7 @@ type uploader struct {
 	queue    []string          // keys waiting, oldest first
 	gen      map[string]uint64 // bumped on every write of a key
 	inflight string
-	uploaded map[string]bool // keys uploaded at least once (for 304)
+	uploaded map[string]bool // playlists uploaded at least once (for 304)
 	unreg    func(*uploader)
 	keep     map[string]bool  // playlists of open streams: stay in the spool after upload
 	sizes    map[string]int64 // sizes of the queued files (the backlog)
@@ -310,8 +310,11 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		_ = os.Remove(u.path(key))
 		delete(u.gen, key)
 	}
-	firstPlaylist := strings.HasSuffix(key, ".m3u8") && !u.uploaded[key]
-	u.uploaded[key] = true
+	firstPlaylist := false
+	if strings.HasSuffix(key, ".m3u8") { // only playlists are asked about: keep the map small
+		firstPlaylist = !u.uploaded[key]
+		u.uploaded[key] = true
+	}
 	u.signalLocked()
 	u.mu.Unlock()
 	if firstPlaylist {

@@ -153,7 +153,7 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 // playlist's EXT-X-TRTC-START-REC-TIME and the first segment's <UTC> agree.
 // s.mu is held.
 func (s *stream) open(p *pipeline, begin time.Time) bool {
-	m, err := newMedia(p.codec, s.t.p.Record.Audio, s.t.rec.cfg.H264Encoder)
+	m, err := newMedia(p.codec, s.t.p.Record.Audio, s.t.rec.cfg.H264Encoder, s.t.rec.cfg.AACCoder)
 	if err != nil {
 		s.t.log.Error("cannot start the stream's codec", "user", s.key.user, "kind", s.key.kind, "err", err)
 		return false
