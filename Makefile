@@ -69,6 +69,10 @@ build-nocgo:
 testmedia: deps
 	scripts/testmedia.sh testdata/media
 
+## fuzz: run every fuzz target for FUZZTIME (default 2m) each and print executions
+fuzz: deps
+	scripts/fuzz.sh
+
 ## bench: run the benchmarks
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
