@@ -88,7 +88,7 @@ func (t *task) describeLocked() Description {
 	}
 	for k, st := range t.streams {
 		s := st.state()
-		if f, ok := st.file(); ok {
+		if f, ok := st.file(); ok && t.p.Storage.VOD == nil { // VOD tasks list no file
 			d.StorageFileList = append(d.StorageFileList, f)
 		}
 		if reason, ok := t.skipped[k]; ok {

@@ -23,18 +23,14 @@ import (
 // It runs in the background after Stop and closes the task's uploader.
 func (t *task) convertMP4() {
 	defer t.up.close()
+	if t.p.Storage.VOD != nil {
+		t.uploadToVOD()
+		return
+	}
 	var files []string
 	status := callback.MP4StopOK
 	for _, g := range t.mp4Groups() {
-		parts, err := mp4.Convert(t.rec.bg, t.store, g.playlists, spoolSink{t.up}, mp4.Options{
-			MaxDuration: t.p.Record.MaxMediaFileDuration,
-			MaxSize:     t.rec.cfg.MP4MaxSize,
-			Name:        func(i int) string { return g.name.MP4(i).String() },
-			TempDir:     t.rec.cfg.SpoolDir,
-			OnDecodeError: func(err error) {
-				t.log.Warn("damaged media skipped in the MP4", "err", err)
-			},
-		})
+		parts, err := t.makeMP4(g, spoolSink{t.up})
 		for _, p := range parts {
 			files = append(files, path.Base(p.Name))
 		}
@@ -59,10 +55,33 @@ func (t *task) convertMP4() {
 	}
 }
 
+// makeMP4 converts one group's HLS, read from the storage, into MP4 parts
+// stored through sink.
+func (t *task) makeMP4(g mp4Group, sink mp4.Sink) ([]mp4.Part, error) {
+	return mp4.Convert(t.rec.bg, t.store, g.playlists, sink, mp4.Options{
+		MaxDuration: t.p.Record.MaxMediaFileDuration,
+		MaxSize:     t.rec.cfg.MP4MaxSize,
+		Name:        func(i int) string { return g.name.MP4(i).String() },
+		TempDir:     t.rec.cfg.SpoolDir,
+		OnDecodeError: func(err error) {
+			t.log.Warn("damaged media skipped in the MP4", "err", err)
+		},
+	})
+}
+
 // mp4Group is one MP4 file's worth of playlists.
 type mp4Group struct {
 	name      naming.Name // the stream's name (MP4(i) names the parts)
 	playlists []string
+	kinds     []naming.TrackType
+}
+
+// trackType says what the group's MP4 holds: audio, video or audio_video.
+func (g mp4Group) trackType() callback.TrackType {
+	if len(g.kinds) > 1 {
+		return callback.TrackAudioVideo
+	}
+	return callback.TrackType(g.kinds[0])
 }
 
 // mp4Groups groups the task's playlists by user and MediaId (one group
@@ -81,6 +100,7 @@ func (t *task) mp4Groups() []mp4Group {
 			byKey[k] = g
 		}
 		g.playlists = append(g.playlists, f.Key)
+		g.kinds = append(g.kinds, st.key.kind)
 	}
 	out := make([]mp4Group, 0, len(byKey))
 	for _, g := range byKey {

@@ -190,6 +190,13 @@ type StorageParams struct {
 	// Storage overrides the Recorder's storage for this task; nil uses
 	// Config.Storage.
 	Storage Storage
+	// VOD sends the recording to a video-on-demand platform instead of a
+	// storage (SPEC §5: exactly one of the two): the HLS is recorded into
+	// the Recorder's own storage as an intermediate, then one MP4 per user
+	// stream (one for a mixed recording) is uploaded; events 311 and 312
+	// report them and Describe lists no file. Setting both VOD and Storage
+	// is an InvalidParameter.StorageParams error.
+	VOD VOD
 	// FileNamePrefix are path segments put in front of every object key:
 	// []string{"a", "b"} gives "a/b/<TaskId>/...". Each segment must be a
 	// safe path segment (naming.ValidatePrefix).
@@ -248,6 +255,9 @@ func (p StartParams) Validate() error {
 	}
 	if p.Record.Mode == Mixed {
 		return errcode.New(errcode.Unsupported, "mixed-stream recording is not available in this version yet; use RecordMode Single")
+	}
+	if p.Storage.VOD != nil && p.Storage.Storage != nil {
+		return errcode.New(errcode.InvalidParameter.Detail("StorageParams"), "give either a cloud storage or a VOD destination, not both")
 	}
 	return naming.ValidatePrefix(p.Storage.Prefix())
 }

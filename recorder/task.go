@@ -315,7 +315,7 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 // With MP4 output the conversion starts once the HLS is in the storage
 // (see convertMP4); the uploader stays open for the MP4 files.
 func (t *task) finishUploads(uploaded bool) {
-	mp4 := t.p.Record.Output == HLSAndMP4 || t.p.Record.Output == MP4
+	mp4 := t.p.Record.Output == HLSAndMP4 || t.p.Record.Output == MP4 || t.p.Storage.VOD != nil
 	if uploaded {
 		t.emit(callback.UploadStop{Status: callback.UploadStopAllUploaded})
 		if mp4 {
