@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"context"
 	"errors"
 	"sync"
@@ -38,6 +39,27 @@ func (c *createRequest) appID() *uint64 { return c.SdkAppId }
 func (c *taskRequest) appID() *uint64   { return c.SdkAppId }
 func (c *modifyRequest) appID() *uint64 { return c.SdkAppId }
 
+// vod builds the task's VOD destination from the request's CloudVod with
+// Config.VOD; without it CloudVod is FailedOperation.Unsupported.
+func (h *Handler) vod(ctx context.Context, raw json.RawMessage) (recorder.VOD, error) {
+	if h.cfg.VOD == nil {
+		return nil, unsupported("StorageParams.CloudVod: this server has no VOD destination configured; use CloudStorage")
+	}
+	var cv CloudVod
+	if err := json.Unmarshal(raw, &cv); err != nil {
+		return nil, invalid("CloudVod", "%v", err)
+	}
+	dest, err := h.cfg.VOD(ctx, cv)
+	if err != nil {
+		var e *errcode.Error
+		if errors.As(err, &e) {
+			return nil, err
+		}
+		return nil, errcode.Wrap(errcode.InvalidParameter.Detail("CloudVod"), err, "cannot use the CloudVod given")
+	}
+	return dest, nil
+}
+
 // run starts the task: parameters are checked before the task's storage is
 // built, and a task that starts after the call's deadline is stopped again.
 func (c *createRequest) run(ctx context.Context, h *Handler) (response, error) {
@@ -58,6 +80,13 @@ func (c *createRequest) run(ctx context.Context, h *Handler) (response, error) {
 			return nil, errcode.Wrap(errcode.InvalidParameter.Detail("CloudStorage"), err, "cannot use the CloudStorage given")
 		}
 		p.Storage.Storage = store
+	}
+	if cs := c.StorageParams; cs != nil && present(cs.CloudVod) {
+		dest, err := h.vod(ctx, cs.CloudVod)
+		if err != nil {
+			return nil, err
+		}
+		p.Storage.VOD = dest
 	}
 	id, err := h.cfg.Recorder.Start(ctx, p)
 	if err != nil {

@@ -44,9 +44,10 @@
 //     from the spool (callback 305), as the service's Delete does.
 //   - StorageParams is optional (the Recorder's own storage is used);
 //     CloudStorage and CloudVod together are InvalidParameter.StorageParams
-//     (SPEC §5: exactly one); CloudVod is FailedOperation.Unsupported until
-//     VOD exists. Without Config.Storage the bucket and keys of
-//     CloudStorage are ignored, its FileNamePrefix is applied.
+//     (SPEC §5: exactly one); CloudVod is built by Config.VOD (a server
+//     without one answers FailedOperation.Unsupported). Without
+//     Config.Storage the bucket and keys of CloudStorage are ignored, its
+//     FileNamePrefix is applied.
 //   - RoomIdType defaults to 1 (integer room id), as in the service; 0
 //     takes RoomId as a string room id.
 //   - MaxIdleTime absent or 0 means the recorder's default (60 s, SPEC §1;

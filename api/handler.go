@@ -75,6 +75,11 @@ type Config struct {
 	// either way. An *errcode.Error it returns is answered as it is; any
 	// other error as InvalidParameter.CloudStorage.
 	Storage func(ctx context.Context, cs CloudStorage) (recorder.Storage, error)
+	// VOD builds a task's VOD destination from the request's CloudVod (for
+	// example a *vod.Client with the server's VOD credentials, since
+	// CloudVod carries none); nil answers CloudVod with
+	// FailedOperation.Unsupported.
+	VOD func(ctx context.Context, cv CloudVod) (recorder.VOD, error)
 	// Clock drives signature expiry, rate limits and deadlines; nil means
 	// the real clock.
 	Clock clock.Clock

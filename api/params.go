@@ -58,6 +58,25 @@ type storageParams struct {
 	CloudVod     json.RawMessage
 }
 
+// CloudVod is the request's StorageParams.CloudVod (the service's
+// TencentVod fields); Config.VOD turns it into a destination.
+type CloudVod struct {
+	TencentVod *TencentVod `json:"TencentVod"`
+}
+
+// TencentVod are the VOD options of a task.
+type TencentVod struct {
+	Procedure          string `json:"Procedure,omitempty"`
+	ExpireTime         uint64 `json:"ExpireTime,omitempty"` // seconds from now; 0 keeps the media forever
+	StorageRegion      string `json:"StorageRegion,omitempty"`
+	ClassId            uint64 `json:"ClassId,omitempty"`
+	SubAppId           uint64 `json:"SubAppId,omitempty"`
+	SessionContext     string `json:"SessionContext,omitempty"`
+	SourceContext      string `json:"SourceContext,omitempty"`
+	MediaType          uint64 `json:"MediaType,omitempty"` // 0 mp4 (the only one supported), 1 hls, 2 aac
+	UserDefineRecordId string `json:"UserDefineRecordId,omitempty"`
+}
+
 // CloudStorage is the request's StorageParams.CloudStorage: the object
 // storage the caller wants the task's files in. Config.Storage turns it
 // into a recorder.Storage.
@@ -146,7 +165,7 @@ func (c *createRequest) startParams() (recorder.StartParams, error) {
 		case sp.CloudStorage != nil && present(sp.CloudVod):
 			return recorder.StartParams{}, invalid("StorageParams", "has both CloudStorage and CloudVod; set exactly one")
 		case present(sp.CloudVod):
-			return recorder.StartParams{}, unsupported("StorageParams.CloudVod: VOD storage is not available in this version yet; use CloudStorage")
+			// Built by Config.VOD in run; unsupported without it.
 		case sp.CloudStorage != nil:
 			p.Storage.FileNamePrefix = sp.CloudStorage.FileNamePrefix
 		}
