@@ -58,7 +58,7 @@ func (s *Segmenter) writeAudio(c Codec, pts int64, frame []byte) error {
 		if !s.cur.open {
 			err = errors.Join(err, s.openSegment(pts))
 		} else if pts-s.cur.first >= durationToTicks(s.cfg.TargetDuration) {
-			err = errors.Join(err, s.closeSegment(pts, true), s.openSegment(pts))
+			err = errors.Join(err, s.closeSegment(pts, true, false), s.openSegment(pts))
 		}
 	} else {
 		s.anchor(pts)

@@ -28,14 +28,17 @@ const (
 )
 
 // Output is where a Segmenter writes its files. Names are the ones returned
-// by Config.SegmentName and Config.PlaylistName.
+// by Config.SegmentName and Config.PlaylistName. An Output that also
+// implements Appender lets the Segmenter append to the playlist instead of
+// rewriting it (see Appender).
 type Output interface {
 	// Create returns a writer for a new segment file. Close commits the
 	// file; its error is checked and reported by the Segmenter.
 	Create(name string) (io.WriteCloser, error)
 	// WriteFile atomically replaces the file name with data (used for the
-	// playlist, rewritten after every segment). data is reused after the
-	// call returns: copy it to keep it.
+	// playlist: rewritten after every segment, or only when its header
+	// changes with an Appender). data is reused after the call returns:
+	// copy it to keep it.
 	WriteFile(name string, data []byte) error
 }
 

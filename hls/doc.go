@@ -41,12 +41,24 @@
 // the last segment) its largest PTS − its first PTS + one frame (the last
 // DTS step for video, the exact frame length for audio).
 //
-// The playlist is rewritten through Output.WriteFile after each committed
-// segment, so a running recording is playable; it is not written when the
-// first segment opens (a playlist without segments helps no player and
-// would cost one more upload per stream). Close commits the last segment
-// and adds #EXT-X-ENDLIST; a Segmenter that never committed a segment
-// writes no playlist. EXT-X-TARGETDURATION is the larger of
+// The playlist is written after each committed segment, so a running
+// recording is playable; it is not written when the first segment opens (a
+// playlist without segments helps no player and would cost one more upload
+// per stream). Close commits the last segment and writes the playlist once
+// with it and #EXT-X-ENDLIST; a Segmenter that never committed a segment
+// writes no playlist. With a plain Output the Segmenter keeps the playlist
+// text in memory and rewrites it whole through Output.WriteFile (memory and
+// bytes written grow with the recording: about 95 bytes per segment). An
+// Output that also implements Appender (DirOutput does; the recorder's
+// spool does) gets the first version through WriteFile and then only each
+// segment's new lines (and #EXT-X-ENDLIST) through AppendFile: the
+// Segmenter keeps no segment lines, so its memory stays flat however long
+// the recording. Only when the header must change — EXT-X-TARGETDURATION
+// grows, or the first #EXT-X-TRTC-VIDEO-METADATA appears after segments
+// were listed — does it read the playlist back (Appender.ReadFile) and
+// write it whole. The bytes are the same either way; after a failed write
+// the next write brings the playlist up to date (appending, the lines not
+// yet written are the only ones kept). EXT-X-TARGETDURATION is the larger of
 // Config.TargetDuration and every EXTINF, rounded up to whole seconds. The
 // #EXT-X-TRTC-VIDEO-METADATA tag holds the size of the first video segment
 // whose SPS was parsed (later changes are marked by discontinuities).

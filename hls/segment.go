@@ -62,13 +62,33 @@ func (s *Segmenter) checkSegmentName(name string) error {
 	return nil
 }
 
-// closeSegment commits the current segment, if any. With continuous its
+// closeSegment commits the current segment, if any (see commitSegment),
+// writes the playlist and calls OnSegment. With last (from Close) the
+// playlist gets #EXT-X-ENDLIST in the same write, and is written even when
+// no segment was open (as long as one was ever listed).
+func (s *Segmenter) closeSegment(nextFirst int64, continuous, last bool) error {
+	seg, ok, err := s.commitSegment(nextFirst, continuous)
+	if !ok && (!last || s.listed == 0) {
+		return err
+	}
+	if last {
+		s.pl.end()
+	}
+	err = errors.Join(err, s.pl.flush())
+	if ok && s.cfg.OnSegment != nil {
+		s.cfg.OnSegment(seg)
+	}
+	return err
+}
+
+// commitSegment closes the current segment's file and adds it to the
+// playlist (not written yet); ok is false when no segment was committed
+// (none open, or closing its file failed: the error). With continuous its
 // duration runs to nextFirst, the first PTS of the segment that follows;
-// otherwise to its last PTS plus one frame. The playlist is rewritten and
-// OnSegment called.
-func (s *Segmenter) closeSegment(nextFirst int64, continuous bool) error {
+// otherwise to its last PTS plus one frame.
+func (s *Segmenter) commitSegment(nextFirst int64, continuous bool) (seg Segment, ok bool, err error) {
 	if !s.cur.open {
-		return nil
+		return Segment{}, false, nil
 	}
 	s.flushAudio()
 	cur := s.cur
@@ -83,9 +103,9 @@ func (s *Segmenter) closeSegment(nextFirst int64, continuous bool) error {
 	ferr := s.mux.flush()
 	if cerr := cur.w.Close(); ferr != nil || cerr != nil {
 		s.lastDisc = true
-		return fmt.Errorf("%w: %q: %w", ErrSegment, cur.name, errors.Join(ferr, cerr))
+		return Segment{}, false, fmt.Errorf("%w: %q: %w", ErrSegment, cur.name, errors.Join(ferr, cerr))
 	}
-	seg := Segment{
+	seg = Segment{
 		Name: cur.name, Start: s.wallTime(cur.start), Duration: d, Discontinuity: cur.disc,
 		Width: cur.width, Height: cur.height, Size: s.mux.n,
 	}
@@ -97,17 +117,9 @@ func (s *Segmenter) closeSegment(nextFirst int64, continuous bool) error {
 	}
 	p.TargetDuration = max(p.TargetDuration, ceilSeconds(d.Round(time.Millisecond)))
 	s.listed++
-	if s.listed == 1 || p.TargetDuration != s.plRendered.TargetDuration || p.Width != s.plRendered.Width {
-		text := p.appendHeader(make([]byte, 0, len(s.plText)+256))
-		head := len(text)
-		s.plText, s.plHead, s.plRendered = append(text, s.plText[s.plHead:]...), head, *p
-	}
-	s.plText = PlaylistSegment{URI: path.Base(cur.name), Duration: d, Discontinuity: cur.disc}.appendTo(s.plText)
-	err := s.writePlaylist()
-	if s.cfg.OnSegment != nil {
-		s.cfg.OnSegment(seg)
-	}
-	return err
+	s.pl.want = *p
+	s.pl.add(PlaylistSegment{URI: path.Base(cur.name), Duration: d, Discontinuity: cur.disc})
+	return seg, true, nil
 }
 
 // checkWrite abandons the current segment when writing it failed: the file
@@ -123,16 +135,6 @@ func (s *Segmenter) checkWrite() error {
 	s.agg.buf = s.agg.buf[:0]
 	s.lastDisc = true
 	return fmt.Errorf("%w: write %q: %w", ErrSegment, name, errors.Join(werr, cerr))
-}
-
-// writePlaylist renders the playlist and hands it to Output.WriteFile (the
-// segment URIs were checked when the segments were named, so the text is
-// what Playlist.MarshalText would give).
-func (s *Segmenter) writePlaylist() error {
-	if err := s.cfg.Output.WriteFile(s.cfg.PlaylistName, s.plText); err != nil {
-		return fmt.Errorf("hls: write playlist %q: %w", s.cfg.PlaylistName, err)
-	}
-	return nil
 }
 
 // wallTime converts a timeline position (ticks after cfg.Start) to a time.

@@ -79,16 +79,13 @@ type Segmenter struct {
 
 	flushedAt int64 // timestamp of the sample after which the buffer was last written
 
-	// The playlist is rendered incrementally, so that a rewrite costs no
-	// more than handing it over: playlist holds the header fields (no
-	// Segments), plText the header (plHead bytes, rendered from plRendered)
-	// followed by the segment lines.
-	playlist   Playlist
-	plRendered Playlist
-	plText     []byte
-	plHead     int
-	listed     int
-	stats      Stats
+	// The playlist: playlist holds the header fields (no Segments), pl
+	// writes it (rewriting a text kept in memory, or appending to the
+	// output's file when the Output is an Appender).
+	playlist Playlist
+	pl       playlistOut
+	listed   int
+	stats    Stats
 }
 
 // openSegment is the state of the segment being written.
@@ -126,6 +123,7 @@ func NewSegmenter(cfg Config) (*Segmenter, error) {
 	if cfg.Audio == CodecAAC {
 		s.aac, _ = cfg.aacParams() // validated above
 	}
+	s.pl = newPlaylistOut(cfg.PlaylistName, cfg.Output, s.playlist)
 	return s, nil
 }
 
@@ -180,21 +178,15 @@ func (s *Segmenter) WriteAAC(pts int64, frame []byte) error {
 	return s.writeAudio(CodecAAC, pts, frame)
 }
 
-// Close flushes and commits the last segment and rewrites the playlist with
-// #EXT-X-ENDLIST. When no segment was ever committed nothing is written.
-// Later calls return nil.
+// Close flushes and commits the last segment and writes the playlist with
+// it and #EXT-X-ENDLIST (one write). When no segment was ever committed
+// nothing is written. Later calls return nil.
 func (s *Segmenter) Close() error {
 	if s.closed {
 		return nil
 	}
 	s.closed = true
-	err := s.closeSegment(0, false)
-	if s.listed == 0 {
-		return err
-	}
-	s.playlist.Ended = true
-	s.plText = s.playlist.appendTrailer(s.plText)
-	return errors.Join(err, s.writePlaylist())
+	return s.closeSegment(0, false, true)
 }
 
 func (s *Segmenter) writeVideo(c Codec, pts, dts int64, au [][]byte) error {
@@ -218,7 +210,7 @@ func (s *Segmenter) writeVideo(c Codec, pts, dts int64, au [][]byte) error {
 		}
 		err = errors.Join(err, s.openSegment(pts))
 	} else if key && pts-s.cur.first >= durationToTicks(s.cfg.TargetDuration) {
-		err = errors.Join(err, s.closeSegment(pts, true), s.openSegment(pts))
+		err = errors.Join(err, s.closeSegment(pts, true, false), s.openSegment(pts))
 	}
 	if !s.cur.open {
 		return err
@@ -333,5 +325,5 @@ func (s *Segmenter) interrupt(newTimeline bool) error {
 	if newTimeline {
 		s.reanchor = true
 	}
-	return s.closeSegment(0, false)
+	return s.closeSegment(0, false, false)
 }

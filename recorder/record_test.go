@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(childEnv); dir != "" {
 		runKilledChild(dir) // never returns: the parent kills it
 	}
+	if js := os.Getenv(haChildEnv); js != "" {
+		runHAChild(js) // never returns
+	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/storage"
+	"github.com/roomrec/roomrec/taskstate"
 )
 
 // Storage is what a task needs of a storage back-end: a streamed put by key,
@@ -91,6 +92,17 @@ type Config struct {
 	// speech; measured 133-140 instead of 94 users per core) or "twoloop"
 	// (better for music).
 	AACCoder string
+	// PlaylistInterval is how often the playlist of a stream being
+	// recorded is uploaded at most. The spool's copy is brought up to date
+	// after every segment, but a version written less than
+	// PlaylistInterval after the playlist's last upload waits (the
+	// segments queued after it pass it) until the interval has passed.
+	// A playlist's first version (then event 304 fires) and its final
+	// one (#EXT-X-ENDLIST) are uploaded at once. A live viewer sees new
+	// segments up to this much later; a long recording uploads its
+	// growing playlist that many times fewer. Default 30 s; a negative
+	// value uploads every version.
+	PlaylistInterval time.Duration
 	// UploadConcurrency bounds the uploads running at once across all
 	// tasks (each task uploads its files one at a time, in order).
 	// Default 8.
@@ -100,6 +112,14 @@ type Config struct {
 	// interactive, so the default, 500 ms, is generous: late packets and
 	// NACK retransmissions still make it into the file.
 	ReorderDelay time.Duration
+	// TaskStore keeps the tasks where other instances (or this one after a
+	// restart) can take them over when their owner dies (SPEC §3 high
+	// availability): taskstate/etcd for several instances, taskstate/bolt
+	// on local disk for one. nil keeps tasks in memory only: no failover.
+	// A Recorder with a store takes over every orphaned task it sees
+	// (names get the ha1_..ha3_ prefix, event 306); a task whose owner
+	// died MaxRecoveries+1 times ends with 302 LeaveCode 3.
+	TaskStore taskstate.Store
 	// StopTimeout bounds how long a task that ends by itself (idle timeout,
 	// room closed) waits for its uploads before it reports held files.
 	// Default 30 s.
@@ -139,6 +159,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AACCoder == "" {
 		c.AACCoder = "fast"
+	}
+	if c.PlaylistInterval == 0 {
+		c.PlaylistInterval = 30 * time.Second
 	}
 	if c.UploadConcurrency == 0 {
 		c.UploadConcurrency = 8
@@ -213,6 +236,15 @@ func New(cfg Config) (*Recorder, error) {
 	if _, err := r.recoverSpool(); err != nil {
 		cancel()
 		return nil, errcode.Wrap(errcode.InternalError.Detail("Spool"), err, "cannot read the spool folder %s", cfg.SpoolDir)
+	}
+	if cfg.TaskStore != nil {
+		orphans, err := cfg.TaskStore.Orphans(bg)
+		if err != nil {
+			cancel()
+			r.wg.Wait()
+			return nil, errcode.Wrap(errcode.InternalError.Detail("TaskStore"), err, "cannot watch the task store")
+		}
+		r.wg.Go(func() { r.watchOrphans(orphans) })
 	}
 	return r, nil
 }
@@ -301,6 +333,12 @@ func (r *Recorder) Start(ctx context.Context, p StartParams) (string, error) {
 	r.tasks[id] = tk
 	r.uploaders[tk.up] = struct{}{}
 	r.mu.Unlock()
+	if r.cfg.TaskStore != nil {
+		if err := r.createLease(ctx, tk); err != nil {
+			r.forgetTask(tk, Description{})
+			return "", err
+		}
+	}
 	tk.start()
 	return id, nil
 }

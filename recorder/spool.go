@@ -27,6 +27,10 @@ const (
 	uploadBackoffMax = 30 * time.Second
 )
 
+// errSuperseded: the version of a file picked for upload was replaced
+// before its upload began (see upload).
+var errSuperseded = errors.New("spool: superseded by a newer version")
+
 // uploader is a task's spool: files are written to local disk first (under
 // Config.SpoolDir, at their object key) and uploaded in the order they were
 // finished, one at a time, so a playlist always reaches the storage after
@@ -34,6 +38,14 @@ const (
 // storage confirmed it. A storage that fails is retried with back-off
 // (event 308 fires once per failure streak); the spool keeps the files
 // meanwhile.
+//
+// A spooled file is never modified in place: every new version (WriteFile,
+// AppendFile) is a new file renamed over the old one, so an upload in
+// progress (which holds the old file open, or a hard link to it) always
+// sends one whole version. The playlists of open streams are throttled
+// (see playlistHoldLocked): a version written less than
+// Config.PlaylistInterval after the last upload waits in the queue, and
+// the files queued after it pass it.
 type uploader struct {
 	dir     string // the spool's root
 	taskDir string // the task's folder in the spool
@@ -44,14 +56,18 @@ type uploader struct {
 	log     *slog.Logger
 	emit    func(callback.Payload)
 
+	plInterval time.Duration // Config.PlaylistInterval (<= 0: no throttling)
+
 	mu       sync.Mutex
 	queue    []string          // keys waiting, oldest first
 	gen      map[string]uint64 // bumped on every write of a key
 	inflight string
-	uploaded map[string]bool // playlists uploaded at least once (for 304)
+	started  time.Time            // when the upload of inflight started
+	uploaded map[string]time.Time // playlists uploaded at least once (for 304): when the last upload started
 	unreg    func(*uploader)
 	keep     map[string]bool  // playlists of open streams: stay in the spool after upload
 	sizes    map[string]int64 // sizes of the queued files (the backlog)
+	draining int              // drain calls waiting: nothing is held back
 	failing  bool
 	spoolBad bool // the last spool write failed
 	closed   bool
@@ -67,13 +83,14 @@ func newUploader(r *Recorder, taskDir string, store Storage, log *slog.Logger, e
 	u := &uploader{
 		dir: r.cfg.SpoolDir, taskDir: filepath.Join(r.cfg.SpoolDir, filepath.FromSlash(taskDir)),
 		store: store, sem: r.uploadSem, totals: &r.totals, clock: r.clock, log: log, emit: emit,
-		gen:      make(map[string]uint64),
-		uploaded: make(map[string]bool),
-		keep:     make(map[string]bool),
-		sizes:    make(map[string]int64),
-		changed:  make(chan struct{}),
-		kick:     make(chan struct{}, 1),
-		quit:     make(chan struct{}),
+		plInterval: r.cfg.PlaylistInterval,
+		gen:        make(map[string]uint64),
+		uploaded:   make(map[string]time.Time),
+		keep:       make(map[string]bool),
+		sizes:      make(map[string]int64),
+		changed:    make(chan struct{}),
+		kick:       make(chan struct{}, 1),
+		quit:       make(chan struct{}),
 		unreg: func(u *uploader) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
@@ -131,6 +148,10 @@ type spoolFile struct {
 
 // Create opens a new spool file for key (hls.Output).
 func (u *uploader) Create(key string) (io.WriteCloser, error) {
+	return u.create(key)
+}
+
+func (u *uploader) create(key string) (*spoolFile, error) {
 	fin := u.path(key)
 	if err := os.MkdirAll(filepath.Dir(fin), 0o755); err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
@@ -171,17 +192,25 @@ func (u *uploader) commit(tmp, fin, key string) error {
 // WriteFile atomically replaces key in the spool and queues its upload
 // (hls.Output; used for playlists).
 func (u *uploader) WriteFile(key string, data []byte) error {
-	w, err := u.Create(key)
+	return u.replace(key, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// replace writes a new version of key with fill, commits it (rename under
+// u.mu) and queues its upload.
+func (u *uploader) replace(key string, fill func(*os.File) error) error {
+	sf, err := u.create(key)
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(data); err != nil {
-		sf := w.(*spoolFile)
+	if err := fill(sf.f); err != nil {
 		_ = sf.f.Close()
 		_ = os.Remove(sf.tmp)
 		return fmt.Errorf("spool: %s: %w", key, err)
 	}
-	return w.Close()
+	return sf.Close()
 }
 
 // run uploads queued files until close.
@@ -198,7 +227,7 @@ func (u *uploader) run() {
 			u.requeue(key)
 			return
 		}
-		err := u.upload(key)
+		err := u.upload(key, gen)
 		<-u.sem
 		if u.finish(key, gen, err) {
 			backoff = 0
@@ -227,38 +256,62 @@ func (u *uploader) requeue(key string) {
 	u.signalLocked()
 }
 
-// next blocks until a key is queued (returned with its generation) or the
-// uploader is closed (ok false).
+// next blocks until a queued key may be uploaded — the oldest one that is
+// not a playlist held back — and returns it with its generation, or until
+// the uploader is closed (ok false).
 func (u *uploader) next() (key string, gen uint64, ok bool) {
 	for {
 		u.mu.Lock()
-		if len(u.queue) > 0 {
-			key = u.queue[0]
-			u.queue = u.queue[1:]
-			u.inflight = key
+		i, wait := u.pickLocked()
+		if i >= 0 {
+			key = u.queue[i]
+			u.queue = slices.Delete(u.queue, i, i+1)
+			u.inflight, u.started = key, u.clock.Now()
 			gen = u.gen[key]
 			u.mu.Unlock()
 			return key, gen, true
 		}
 		u.mu.Unlock()
-		select {
-		case <-u.kick:
-		case <-u.quit:
+		if !u.wait(wait) {
 			return "", 0, false
 		}
 	}
 }
 
+// wait blocks until the state changes, d has passed (d > 0: the first held
+// playlist is due) or the uploader is closed (false).
+func (u *uploader) wait(d time.Duration) bool {
+	var due <-chan time.Time
+	if d > 0 {
+		t := u.clock.NewTimer(d)
+		defer t.Stop()
+		due = t.C()
+	}
+	select {
+	case <-u.kick:
+	case <-due:
+	case <-u.quit:
+		return false
+	}
+	return true
+}
+
 // upload puts one spooled file into the storage. For a storage that takes
 // files by path it hands over a hard link, so a newer version written
-// meanwhile is never moved away unseen.
-func (u *uploader) upload(key string) error {
+// meanwhile is never moved away unseen. When a newer version than gen
+// (the one picked) was written since, it returns errSuperseded without
+// uploading: that version is queued after the segments it names, which
+// may not be in the storage yet.
+func (u *uploader) upload(key string, gen uint64) error {
 	p := u.path(key)
 	if fp, ok := u.store.(filePutter); ok {
 		snap := p + ".up"
 		_ = os.Remove(snap)
 		u.mu.Lock()
-		err := os.Link(p, snap)
+		err := errSuperseded
+		if u.gen[key] == gen {
+			err = os.Link(p, snap)
+		}
 		u.mu.Unlock()
 		if err != nil {
 			return err
@@ -268,6 +321,10 @@ func (u *uploader) upload(key string) error {
 		return err
 	}
 	u.mu.Lock()
+	if u.gen[key] != gen {
+		u.mu.Unlock()
+		return errSuperseded
+	}
 	f, err := os.Open(p)
 	u.mu.Unlock()
 	if err != nil {
@@ -285,6 +342,11 @@ func (u *uploader) upload(key string) error {
 func (u *uploader) finish(key string, gen uint64, err error) bool {
 	u.mu.Lock()
 	u.inflight = ""
+	if errors.Is(err, errSuperseded) { // not a failure: the newer version is queued
+		u.signalLocked()
+		u.mu.Unlock()
+		return true
+	}
 	if err != nil {
 		u.totals.uploadFailures.Add(1)
 		if !slices.Contains(u.queue, key) {
@@ -312,8 +374,9 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 	}
 	firstPlaylist := false
 	if strings.HasSuffix(key, ".m3u8") { // only playlists are asked about: keep the map small
-		firstPlaylist = !u.uploaded[key]
-		u.uploaded[key] = true
+		_, seen := u.uploaded[key]
+		firstPlaylist = !seen
+		u.uploaded[key] = u.started
 	}
 	u.signalLocked()
 	u.mu.Unlock()
@@ -351,22 +414,35 @@ func (u *uploader) hold(key string) {
 	u.keep[key] = true
 }
 
-// release lets key leave the spool once its last version is uploaded.
+// release lets key leave the spool once its last version is uploaded; it
+// is called when the stream has written that version (the playlist with
+// #EXT-X-ENDLIST), which is then no longer held back (it goes next).
 func (u *uploader) release(key string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	delete(u.keep, key)
 	if !slices.Contains(u.queue, key) && u.inflight != key {
 		// Already uploaded in its final form: nothing will remove it later.
-		if u.uploaded[key] {
+		if _, ok := u.uploaded[key]; ok {
 			_ = os.Remove(u.path(key))
 			delete(u.gen, key)
 		}
 	}
+	u.signalLocked()
 }
 
-// drain waits until every queued file is uploaded (true) or ctx ends (false).
+// drain waits until every queued file is uploaded (true) or ctx ends
+// (false). Meanwhile no playlist is held back.
 func (u *uploader) drain(ctx context.Context) bool {
+	u.mu.Lock()
+	u.draining++
+	u.signalLocked()
+	u.mu.Unlock()
+	defer func() {
+		u.mu.Lock()
+		u.draining--
+		u.mu.Unlock()
+	}()
 	for {
 		u.mu.Lock()
 		empty := len(u.queue) == 0 && u.inflight == ""

@@ -47,6 +47,7 @@ func newStream(t *task, k streamKey) *stream {
 	return &stream{t: t, key: k, name: naming.Name{
 		Prefix:   t.p.Storage.Prefix(),
 		TaskID:   t.id,
+		HA:       t.ha,
 		SdkAppID: t.p.SdkAppID,
 		Room:     t.p.Room,
 		UserID:   k.user,
@@ -178,6 +179,7 @@ func (s *stream) open(p *pipeline, begin time.Time) bool {
 	}
 	s.seg = seg
 	s.t.up.hold(s.name.String()) // the spool keeps the live playlist until it ends
+	s.t.notePlaylist(s.name.String())
 	return true
 }
 
@@ -269,7 +271,8 @@ func (s *StreamState) add(o StreamState) {
 }
 
 // taskOutput maps the segmenter's file names to object keys in the task's
-// folder and writes them into the spool.
+// folder and writes them into the spool. It is an hls.Appender, so the
+// segmenter appends to the playlist instead of keeping its text.
 type taskOutput struct {
 	u   *uploader
 	dir string
@@ -288,6 +291,20 @@ func (o taskOutput) WriteFile(name string, data []byte) error {
 	err := o.u.WriteFile(path.Join(o.dir, name), data)
 	o.u.spoolResult(err)
 	return err
+}
+
+// AppendFile appends to a spooled playlist (hls.Appender): the segmenter
+// keeps no playlist text, and the spool copies the file on write.
+func (o taskOutput) AppendFile(name string, data []byte) error {
+	err := o.u.AppendFile(path.Join(o.dir, name), data)
+	o.u.spoolResult(err)
+	return err
+}
+
+// ReadFile reads a spooled playlist back (hls.Appender), for the rare
+// rewrite of its header.
+func (o taskOutput) ReadFile(name string) ([]byte, error) {
+	return o.u.ReadFile(path.Join(o.dir, name))
 }
 
 // spoolWriter reports write and commit failures of a segment file.

@@ -12,6 +12,7 @@ import (
 	"github.com/roomrec/roomrec/callback"
 	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/naming"
+	"github.com/roomrec/roomrec/taskstate"
 )
 
 // Status is a task's state (SPEC §1).
@@ -48,6 +49,17 @@ type task struct {
 	quit  chan struct{}
 	done  chan struct{}
 	final Description
+
+	// Failover (Config.TaskStore): the task's lease, its recovery count
+	// (the ha prefix of its names), whether it was taken over here, and the
+	// playlists written so far (recMu).
+	lease     taskstate.Lease
+	leaseLost atomic.Bool
+	ha        int
+	resumed   bool
+	persistC  chan struct{}
+	recMu     sync.Mutex
+	playlists []string
 }
 
 // streamKey names one recorded stream: a user's audio or video, main or aux.
@@ -64,21 +76,27 @@ func newTask(r *Recorder, id string, p StartParams, room *Room) *task {
 	}
 	tk := &task{
 		rec: r, id: id, room: room, store: store, p: p,
-		log:     r.log.With("task", id, "room", p.Room.String()),
-		tracks:  make(map[*Track]*pipeline),
-		streams: make(map[streamKey]*stream),
-		skipped: make(map[streamKey]string),
-		quit:    make(chan struct{}),
-		done:    make(chan struct{}),
+		log:      r.log.With("task", id, "room", p.Room.String()),
+		tracks:   make(map[*Track]*pipeline),
+		streams:  make(map[streamKey]*stream),
+		skipped:  make(map[streamKey]string),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+		persistC: make(chan struct{}, 1),
 	}
 	tk.up = newUploader(r, path.Join(p.Storage.Prefix(), id), store, tk.log, tk.emit)
 	return tk
 }
 
-// start fires 301 and 303, subscribes to the room and arms the idle timer.
+// start fires 301 and 303 (306 for a task taken over from a failed
+// instance), subscribes to the room and arms the idle timer.
 func (t *task) start() {
-	t.emit(callback.RecorderStart{Status: callback.StartOK})
-	t.emit(callback.UploadStart{Status: callback.UploadStartOK})
+	if t.resumed {
+		t.emit(callback.Failover{Status: callback.FailoverDone})
+	} else {
+		t.emit(callback.RecorderStart{Status: callback.StartOK})
+		t.emit(callback.UploadStart{Status: callback.UploadStartOK})
+	}
 	if err := t.writeManifest(); err != nil {
 		t.log.Warn("cannot write the task manifest to the spool; a restart will not report this task's held files", "err", err)
 	}
@@ -98,6 +116,15 @@ func (t *task) run() {
 	for {
 		select {
 		case <-t.quit:
+			return
+		case <-t.persistC:
+			t.persist()
+		case <-t.leaseLostC():
+			// Another instance may own the task now: stop recording at
+			// once (fencing), finish what was recorded here.
+			t.leaseLost.Store(true)
+			t.log.Error("the task's lease was lost; stopping (another instance may take the task over)")
+			t.requestStop(callback.LeaveKickedByServer)
 			return
 		case <-t.idle.C():
 			if t.room.publishers(t.p.UserID) == 0 {
@@ -226,6 +253,7 @@ func (t *task) modify(p ModifyParams) error {
 		return errTaskEnding(t.id)
 	}
 	t.p.Record.Subscribe = p.Subscribe
+	t.persistLater()
 	var detach []*pipeline
 	for tr, pl := range t.tracks {
 		want := t.subscribedLocked(tr.info)
@@ -301,6 +329,7 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 	t.final = t.describeLocked()
 	t.mu.Unlock()
 	t.rec.forgetTask(t, t.final) // gone from Describe before 305 is sent
+	t.releaseLease()
 	t.finishUploads(uploaded)
 	close(t.done)
 	t.log.Info("task ended", "leaveCode", int(code))

@@ -1,0 +1,98 @@
+package recorder
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/internal/testpub"
+	"github.com/roomrec/roomrec/naming"
+	"github.com/roomrec/roomrec/taskstate"
+	"github.com/roomrec/roomrec/taskstate/bolt"
+)
+
+// orphanTask leaves in a bolt store at path a task record that has been
+// taken over ha times and whose owner is gone.
+func orphanTask(t *testing.T, path, id string, ha int) {
+	t.Helper()
+	ctx := context.Background()
+	data, err := json.Marshal(taskRecord{SdkAppID: testApp, RoomNum: testRoom.Num, UserID: "recorder_bot",
+		Record: RecordParams{MaxIdleTime: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i <= ha; i++ {
+		s, err := bolt.Open(bolt.Config{Path: path, Owner: "dead"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			_, err = s.Create(ctx, id, data)
+		} else {
+			_, _, err = s.Claim(ctx, id)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close() // dies without releasing: an orphan at the next open
+	}
+}
+
+// TestResumeTaskFromStore: a Recorder whose task store holds an orphaned
+// task takes it over: event 306, files named ha1_, recorded and stopped as
+// any task.
+func TestResumeTaskFromStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	orphanTask(t, path, "task-a", 0)
+	store, err := bolt.Open(bolt.Config{Path: path, Owner: "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := newHarness(t, func(c *Config) { c.TaskStore = store })
+	e := h.waitEvent(callback.EventFailover)
+	if e.TaskID != "task-a" || e.Payload.(callback.Failover).Status != callback.FailoverDone {
+		t.Fatalf("306: %+v", e)
+	}
+	aa := h.track("alice", naming.MediaMain, "audio/opus")
+	h.feed(send{aa, load(t, "audio/opus", 3*time.Second, testpub.RTPOptions{})})
+	d := h.stop("task-a")
+	if len(d.StorageFileList) != 1 {
+		t.Fatalf("files %+v", d.StorageFileList)
+	}
+	n, err := naming.Parse(d.StorageFileList[0].Key)
+	if err != nil || n.HA != 1 {
+		t.Fatalf("resumed file %s: %+v %v", d.StorageFileList[0].Key, n, err)
+	}
+	h.checkDecodes(d.StorageFileList[0].Key, 3*time.Second, 200*time.Millisecond)
+	if _, err := store.Get(context.Background(), "task-a"); !errors.Is(err, taskstate.ErrNotFound) {
+		t.Errorf("the stopped task is still in the store: %v", err)
+	}
+}
+
+// TestFourthFailureEndsTask: a task that already failed over three times
+// is not taken over again: it ends with 302 LeaveCode 3 and leaves the store.
+func TestFourthFailureEndsTask(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	orphanTask(t, path, "task-b", MaxRecoveries)
+	store, err := bolt.Open(bolt.Config{Path: path, Owner: "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := newHarness(t, func(c *Config) { c.TaskStore = store })
+	e := h.waitEvent(callback.EventRecorderStop)
+	if e.TaskID != "task-b" || e.Payload.(callback.RecorderStop).LeaveCode != callback.LeaveKickedByServer {
+		t.Fatalf("302: %+v", e)
+	}
+	if len(h.events.OfType(callback.EventFailover)) != 0 || len(h.rec.Tasks()) != 0 {
+		t.Errorf("the task was taken over a fourth time")
+	}
+	if _, err := store.Get(context.Background(), "task-b"); !errors.Is(err, taskstate.ErrNotFound) {
+		t.Errorf("the ended task is still in the store: %v", err)
+	}
+}
