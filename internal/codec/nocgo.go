@@ -222,3 +222,12 @@ func (*VideoTranscoder) Flush() ([]AccessUnit, error) { return nil, ErrClosed }
 
 // Close does nothing.
 func (*VideoTranscoder) Close() error { return nil }
+
+// NewRefFrame returns an error matching ErrUnsupported.
+func NewRefFrame(*slog.Logger) (*Frame, error) { return nil, unsupported() }
+
+// Ref returns ErrClosed.
+func (*Frame) Ref(*Frame) error { return ErrClosed }
+
+// Unref does nothing.
+func (*Frame) Unref() {}

@@ -1,0 +1,145 @@
+package mix
+
+import (
+	"math"
+	"time"
+
+	"github.com/roomrec/roomrec/layout"
+)
+
+// The layout over time: joins, leaves, SetLayout and SetWatermarks are
+// stamped with the mix time of the call and played when the output
+// reaches it.
+
+// SetLayout replaces the layout (the service's Modify: a full overwrite)
+// from the mix time of the call on (after the playout delay in the
+// output): mode, big-screen user, render mode and custom list of p; its
+// Width, Height and Screens are ignored (the Mixer's canvas and inputs).
+// It returns the layout package's *errcode.Error for invalid params (the
+// layout is then unchanged) and ErrClosed after Close.
+func (m *Mixer) SetLayout(p layout.Params) error {
+	p.Width, p.Height, p.Screens = m.cfg.Width, m.cfg.Height, nil
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	p.Custom = append([]layout.Slot(nil), p.Custom...)
+	m.pending = append(m.pending, pendingLayout{at: m.now(), p: p})
+	m.dirty = true
+	return nil
+}
+
+// SetWatermarks replaces the watermarks (a Modify, or images whose
+// download ended after New) from the mix time of the call on, like
+// SetLayout. The images are converted before it returns. It returns an
+// *errcode.Error with ErrMixWatermark for a bad box or image, and
+// ErrClosed after Close.
+func (m *Mixer) SetWatermarks(marks []Watermark) error {
+	c := m.cfg
+	c.Watermarks = marks
+	if err := c.validateWatermarks(); err != nil {
+		return err
+	}
+	placed := placeMarks(marks, m.cfg.Background)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	m.pending = append(m.pending, pendingLayout{at: m.now(), marks: placed, isMarks: true})
+	m.dirty = true
+	return nil
+}
+
+// advance plays the joins, leaves and layout changes due by the output
+// frame time t, and recomputes the layout when one happened.
+func (m *Mixer) advance(t time.Duration) {
+	if !m.dirty && t < m.nextEvent {
+		return
+	}
+	n := 0
+	for ; n < len(m.pending) && m.pending[n].at <= t; n++ {
+		if p := &m.pending[n]; p.isMarks {
+			m.comp.marks = p.marks
+		} else {
+			scr := m.params.Screens
+			m.params = p.p
+			m.params.Screens = scr
+		}
+	}
+	m.pending = m.pending[:copy(m.pending, m.pending[n:])]
+	m.release(t)
+	m.relayout(t)
+	m.dirty = false
+	m.nextEvent = time.Duration(math.MaxInt64)
+	if len(m.pending) > 0 {
+		m.nextEvent = m.pending[0].at
+	}
+	for _, in := range m.inputs {
+		if in.joined > t {
+			m.nextEvent = min(m.nextEvent, in.joined)
+		}
+		if in.closing {
+			m.nextEvent = min(m.nextEvent, in.left)
+		}
+	}
+}
+
+// relayout recomputes the screens and their rectangles for frame time t:
+// the screens of the inputs in the mix at t, in join order.
+func (m *Mixer) relayout(t time.Duration) {
+	m.screens = m.screens[:0]
+	for _, in := range m.inputs {
+		if in.joined > t || in.closing && in.left <= t {
+			continue
+		}
+		var sc *screen
+		for _, s := range m.screens {
+			if s.user == in.cfg.UserID && s.media == in.cfg.Media {
+				sc = s
+			}
+		}
+		if sc == nil {
+			sc = &screen{user: in.cfg.UserID, media: in.cfg.Media}
+			m.screens = append(m.screens, sc)
+		}
+		if in.video {
+			sc.video = in
+		} else {
+			sc.audio = in
+		}
+	}
+	scr := m.params.Screens[:0]
+	for _, s := range m.screens {
+		scr = append(scr, layout.Screen{UserID: s.user, Media: s.media, AudioOnly: s.video == nil})
+	}
+	m.params.Screens = scr
+	rects, err := layout.Compute(m.rects[:0], m.params)
+	if err != nil { // validated by New and SetLayout: cannot happen
+		m.cfg.Logger.Error("mix: layout failed", "err", err)
+	}
+	m.rects = rects
+	m.comp.cover(rects, m.params.Mode)
+}
+
+// release frees the inputs whose leave time is played by t. Under m.mu.
+func (m *Mixer) release(t time.Duration) {
+	for i := 0; i < len(m.inputs); i++ {
+		in := m.inputs[i]
+		if !in.closing || in.left > t {
+			continue
+		}
+		m.inputs = append(m.inputs[:i], m.inputs[i+1:]...)
+		i--
+		if u := in.usr; u != nil {
+			if u.inputs = deleteItem(u.inputs, in); len(u.inputs) == 0 {
+				delete(m.users, u.id)
+			}
+		}
+		in.release()
+	}
+}
