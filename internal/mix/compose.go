@@ -35,18 +35,25 @@ func (c *compositor) init(cfg Config) error {
 	}
 	c.bg = toYUV(cfg.Background)
 	c.ph, c.hasPh = toYUV(cfg.Placeholder), cfg.Placeholder.A != 0
-	if img := cfg.BackgroundImage; img != nil && !img.Bounds().Empty() {
-		b := img.Bounds()
-		crop, _ := layout.Fit(b.Dx(), b.Dy(), layout.Box{W: cfg.Width, H: cfg.Height}, layout.RenderCrop)
-		src := b // an image under 2×2 is stretched whole
-		if crop.W > 0 {
-			src = image.Rect(b.Min.X+crop.X, b.Min.Y+crop.Y, b.Min.X+crop.X+crop.W, b.Min.Y+crop.Y+crop.H)
-		}
-		p := newPlanes(img, src, cfg.Width, cfg.Height, false, cfg.Background)
-		c.bgImage = &p
-	}
+	c.bgImage = backgroundPlanes(cfg.BackgroundImage, cfg)
 	c.marks = placeMarks(cfg.Watermarks, cfg.Background)
 	return nil
+}
+
+// backgroundPlanes converts a background image to the canvas size, cropped
+// to fill it; nil for no image.
+func backgroundPlanes(img image.Image, cfg Config) *planes {
+	if img == nil || img.Bounds().Empty() {
+		return nil
+	}
+	b := img.Bounds()
+	crop, _ := layout.Fit(b.Dx(), b.Dy(), layout.Box{W: cfg.Width, H: cfg.Height}, layout.RenderCrop)
+	src := b // an image under 2×2 is stretched whole
+	if crop.W > 0 {
+		src = image.Rect(b.Min.X+crop.X, b.Min.Y+crop.Y, b.Min.X+crop.X+crop.W, b.Min.Y+crop.Y+crop.H)
+	}
+	p := newPlanes(img, src, cfg.Width, cfg.Height, false, cfg.Background)
+	return &p
 }
 
 // placeMarks converts watermark images to their boxes' size.

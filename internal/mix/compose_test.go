@@ -127,3 +127,27 @@ func TestBackgroundImage(t *testing.T) {
 		}
 	}
 }
+
+// TestSetBackgroundImage: a background image set after New (its download
+// ended later) covers the canvas from then on.
+func TestSetBackgroundImage(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 32, 18))
+	for y := 0; y < 18; y++ {
+		for x := 0; x < 32; x++ {
+			img.SetRGBA(x, y, color.RGBA{B: 255, A: 255})
+		}
+	}
+	s := newSim(t, Config{Width: 320, Height: 180, FPS: 10, Background: color.RGBA{R: 255, A: 255}})
+	s.add("voice", codec.Opus, "opus_48k_stereo.ogg", 0)
+	s.runUntil(time.Second)
+	if err := s.m.SetBackgroundImage(img); err != nil {
+		t.Fatal(err)
+	}
+	s.runUntil(3 * time.Second)
+	pl := s.sink.close(t)
+	pics := rgbFrames(t, pl, 320, 180, 1, 18) // before and after the change (1 s playout delay)
+	first, last := pixel(pics[0], 320, 160, 90), pixel(pics[1], 320, 160, 90)
+	if !near(first, [3]int{255, 0, 0}, colourTol) || !near(last, [3]int{0, 0, 255}, colourTol) {
+		t.Errorf("background before %v, after %v: want red, then blue", first, last)
+	}
+}

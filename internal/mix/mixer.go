@@ -61,6 +61,8 @@ type pendingLayout struct {
 	p       layout.Params
 	marks   []placedMark
 	isMarks bool
+	bg      *planes // with isBg: the new background image (nil: none)
+	isBg    bool
 }
 
 // Mixer composes the video of its inputs on one canvas by the layout,

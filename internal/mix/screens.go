@@ -1,6 +1,7 @@
 package mix
 
 import (
+	"image"
 	"math"
 	"time"
 
@@ -55,6 +56,22 @@ func (m *Mixer) SetWatermarks(marks []Watermark) error {
 	return nil
 }
 
+// SetBackgroundImage replaces the background image (nil: the background
+// colour) from the mix time of the call on, like SetLayout; the image is
+// scaled to fill the canvas (cropped, keeping its aspect) before it
+// returns. It returns ErrClosed after Close.
+func (m *Mixer) SetBackgroundImage(img image.Image) error {
+	bg := backgroundPlanes(img, m.cfg)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	m.pending = append(m.pending, pendingLayout{at: m.now(), bg: bg, isBg: true})
+	m.dirty = true
+	return nil
+}
+
 // advance plays the joins, leaves and layout changes due by the output
 // frame time t, and recomputes the layout when one happened.
 func (m *Mixer) advance(t time.Duration) {
@@ -65,6 +82,8 @@ func (m *Mixer) advance(t time.Duration) {
 	for ; n < len(m.pending) && m.pending[n].at <= t; n++ {
 		if p := &m.pending[n]; p.isMarks {
 			m.comp.marks = p.marks
+		} else if p.isBg {
+			m.comp.bgImage = p.bg
 		} else {
 			scr := m.params.Screens
 			m.params = p.p
