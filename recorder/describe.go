@@ -96,6 +96,11 @@ func (t *task) describeLocked() Description {
 		}
 		d.Streams = append(d.Streams, s)
 	}
+	if t.mix != nil && t.p.Storage.VOD == nil {
+		if f, ok := t.mix.file(); ok {
+			d.StorageFileList = append(d.StorageFileList, f)
+		}
+	}
 	for k, reason := range t.skipped {
 		if _, ok := t.streams[k]; !ok {
 			d.Streams = append(d.Streams, StreamState{UserID: k.user, MediaID: k.media, Kind: k.kind, Skipped: reason})

@@ -102,6 +102,12 @@ func (t *task) mp4Groups() []mp4Group {
 		g.playlists = append(g.playlists, f.Key)
 		g.kinds = append(g.kinds, st.key.kind)
 	}
+	if t.mix != nil {
+		if f, ok := t.mix.file(); ok {
+			return []mp4Group{{name: t.mix.name, playlists: []string{f.Key}, kinds: []naming.TrackType{naming.TrackVideo, naming.TrackAudio}}}
+		}
+		return nil
+	}
 	out := make([]mp4Group, 0, len(byKey))
 	for _, g := range byKey {
 		sort.Strings(g.playlists)

@@ -161,6 +161,9 @@ type StartParams struct {
 	Record RecordParams
 	// Storage says where the files go.
 	Storage StorageParams
+	// Mix are the parameters of a mixed-stream task (Record.Mode Mixed);
+	// ignored in single-stream mode.
+	Mix MixParams
 }
 
 // RecordParams are the service's RecordParams.
@@ -254,7 +257,15 @@ func (p StartParams) Validate() error {
 		return err
 	}
 	if p.Record.Mode == Mixed {
-		return errcode.New(errcode.Unsupported, "mixed-stream recording is not available in this version yet; use RecordMode Single")
+		if err := codecLayer(); err != nil {
+			return errcode.Wrap(errcode.Unsupported, err, "mixed-stream recording needs the codec layer")
+		}
+		if p.Record.StreamType != AudioVideo {
+			return errcode.New(errcode.Unsupported, "mixed-stream recording is audio and video; StreamType %d is not available for it", int(p.Record.StreamType))
+		}
+		if err := p.Mix.validate(); err != nil {
+			return err
+		}
 	}
 	if p.Storage.VOD != nil && p.Storage.Storage != nil {
 		return errcode.New(errcode.InvalidParameter.Detail("StorageParams"), "give either a cloud storage or a VOD destination, not both")

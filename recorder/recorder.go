@@ -398,6 +398,9 @@ func (r *Recorder) Modify(ctx context.Context, taskID string, p ModifyParams) er
 type ModifyParams struct {
 	// Subscribe replaces all four subscription lists.
 	Subscribe Subscription
+	// Layout, when set, replaces the mix layout of a mixed-stream task as
+	// a whole (its BackgroundImageURL is not fetched again).
+	Layout *MixLayoutParams
 }
 
 // Stop ends a task (LeaveCode 0): it stops reading media, closes the last

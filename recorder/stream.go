@@ -11,6 +11,7 @@ import (
 	"github.com/roomrec/roomrec/hls"
 	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/internal/ingest"
+	"github.com/roomrec/roomrec/internal/mix"
 	"github.com/roomrec/roomrec/naming"
 )
 
@@ -41,6 +42,7 @@ type stream struct {
 	segments int
 	bytes    int64
 	past     StreamState // counters of pipelines that ended
+	in       *mix.Input  // mixed-stream task: the stream's input of the mix
 }
 
 func newStream(t *task, k streamKey) *stream {
@@ -86,6 +88,22 @@ func (s *stream) attach(p *pipeline) {
 	s.cur, s.baseSet, s.mime = p, false, p.track.info.MimeType
 }
 
+// join makes the stream an input of the task's mix, at once (the task's
+// lock is held), so screens follow the order the tracks came in.
+func (s *stream) join(p *pipeline) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.in != nil {
+		_ = s.in.Close()
+	}
+	in, err := s.t.mix.m.AddInput(mix.InputConfig{UserID: s.key.user, Media: s.key.media, Codec: mixCodec(p.codec),
+		RequestKeyframe: p.track.keyframe})
+	if err != nil {
+		s.t.log.Warn("stream not mixed", "user", s.key.user, "media", s.key.media, "kind", s.key.kind, "err", err)
+	}
+	s.in = in
+}
+
 // detach ends p's part of the stream and keeps its counters.
 func (s *stream) detach(p *pipeline) {
 	s.mu.Lock()
@@ -95,6 +113,10 @@ func (s *stream) detach(p *pipeline) {
 		return
 	}
 	s.cur = nil
+	if s.in != nil {
+		_ = s.in.Close() // leaves the layout
+		s.in = nil
+	}
 	// Commit what the track gave so far: a stream that pauses (track ended,
 	// unsubscribed) has all its media in the storage, not in an open segment.
 	if s.seg != nil && !s.finished {
@@ -109,6 +131,14 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur != p || s.finished {
+		return
+	}
+	if s.t.mix != nil {
+		if s.in != nil {
+			if err := s.in.Write(f); err != nil {
+				s.t.log.Debug("frame not mixed", "user", s.key.user, "kind", s.key.kind, "err", err)
+			}
+		}
 		return
 	}
 	if s.seg == nil && !s.open(p, f.Arrival) {
@@ -205,6 +235,10 @@ func (s *stream) finish() {
 		return
 	}
 	s.finished = true
+	if s.in != nil {
+		_ = s.in.Close()
+		s.in = nil
+	}
 	if s.seg != nil {
 		if err := errors.Join(s.media.drain(s.seg), s.seg.Close()); err != nil {
 			s.t.log.Error("closing the playlist failed", "user", s.key.user, "kind", s.key.kind, "err", err)

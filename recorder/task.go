@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/errcode"
 	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/taskstate"
@@ -44,6 +45,7 @@ type task struct {
 	ending  bool
 	tracks  map[*Track]*pipeline // every track of the room; nil = not recorded
 	streams map[streamKey]*stream
+	mix     *mixOutput // the mix of a mixed-stream task
 	skipped map[streamKey]string // streams not recorded, and why
 
 	quit  chan struct{}
@@ -91,9 +93,7 @@ func newTask(r *Recorder, id string, p StartParams, room *Room) *task {
 // start fires 301 and 303 (306 for a task taken over from a failed
 // instance), subscribes to the room and arms the idle timer.
 func (t *task) start() {
-	if t.resumed {
-		t.emit(callback.Failover{Status: callback.FailoverDone})
-	} else {
+	if !t.resumed {
 		t.emit(callback.RecorderStart{Status: callback.StartOK})
 		t.emit(callback.UploadStart{Status: callback.UploadStartOK})
 	}
@@ -101,12 +101,25 @@ func (t *task) start() {
 		t.log.Warn("cannot write the task manifest to the spool; a restart will not report this task's held files", "err", err)
 	}
 	t.idle = t.rec.clock.NewTimer(t.p.Record.MaxIdleTime)
+	if t.p.Record.Mode == Mixed {
+		m, err := newMixOutput(t)
+		if err != nil {
+			t.log.Error("cannot start the mix", "err", err)
+		}
+		t.mu.Lock()
+		t.mix = m
+		t.mu.Unlock()
+	}
 	for _, tr := range t.room.attach(t) {
 		t.trackAdded(tr)
 	}
 	t.updateIdle()
 	go t.up.run()
 	go t.run()
+	if t.resumed {
+		// After the task is in place: whoever hears 306 finds it recording.
+		t.emit(callback.Failover{Status: callback.FailoverDone})
+	}
 	t.log.Info("task started", "mode", t.p.Record.Mode, "streamType", t.p.Record.StreamType)
 }
 
@@ -224,6 +237,9 @@ func (t *task) attachLocked(tr *Track) {
 	}
 	delete(t.skipped, k)
 	t.tracks[tr] = p
+	if t.mix != nil {
+		st.join(p)
+	}
 	tr.addSink(p)
 	go p.run()
 	tr.keyframe()
@@ -251,6 +267,19 @@ func (t *task) modify(p ModifyParams) error {
 	if t.ending {
 		t.mu.Unlock()
 		return errTaskEnding(t.id)
+	}
+	if p.Layout != nil {
+		if t.mix == nil {
+			t.mu.Unlock()
+			return errcode.New(errcode.InvalidParameter.Detail("MixLayoutParams"), "the task records single-stream: it has no layout")
+		}
+		if err := t.mix.m.SetLayout(p.Layout.params()); err != nil {
+			t.mu.Unlock()
+			return err
+		}
+		bg := t.p.Mix.Layout.BackgroundImageURL
+		t.p.Mix.Layout = *p.Layout
+		t.p.Mix.Layout.BackgroundImageURL = bg
 	}
 	t.p.Record.Subscribe = p.Subscribe
 	t.persistLater()
@@ -322,6 +351,9 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 	}
 	for _, st := range t.streamList() {
 		st.finish()
+	}
+	if t.mix != nil {
+		t.mix.finish()
 	}
 	t.emit(callback.RecorderStop{LeaveCode: code})
 	uploaded := t.up.drain(ctx)

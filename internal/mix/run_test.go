@@ -16,8 +16,9 @@ import (
 )
 
 // TestRun drives Run on the fake clock: it ticks once per frame, writes
-// the frames due, flushes when its context ends and leaves no goroutine
-// behind (TestMain checks); a closed Mixer ends it with ErrClosed.
+// the frames due, plays the rest and flushes when its context ends, and
+// leaves no goroutine behind (TestMain checks); a closed Mixer ends it with
+// ErrClosed.
 func TestRun(t *testing.T) {
 	s := newSim(t, Config{Width: 320, Height: 180})
 	s.add("u", codec.H264, "solid_red.h264", 0)
@@ -42,8 +43,9 @@ func TestRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	// Frames k with k/15 + 1/30 <= now - 1 s of playout delay.
-	want := int64(s.clk.Now().Sub(t0)-time.Second-time.Second/30)*15/int64(time.Second) + 1
+	// Ending, Run plays what the playout delay held: frames k with
+	// k/15 + 1/30 <= now.
+	want := int64(s.clk.Now().Sub(t0)-time.Second/30)*15/int64(time.Second) + 1
 	if st := s.m.Stats(); st.VideoFrames != want || want < 30 {
 		t.Fatalf("stats %+v: want %d frames", st, want)
 	}

@@ -41,7 +41,11 @@ func (m *Mixer) Tick(out Sink) error {
 	if m.closed {
 		return ErrClosed
 	}
-	play := m.clock.Now().Sub(m.origin) - m.cfg.PlayoutDelay
+	return m.tickTo(m.clock.Now().Sub(m.origin)-m.cfg.PlayoutDelay, out)
+}
+
+// tickTo writes the output due by the mix time play; m.mu is held.
+func (m *Mixer) tickTo(play time.Duration, out Sink) error {
 	var errs error
 	m.catchUp(play, out, &errs)
 	for _, u := range m.users { // independent of each other: order does not matter
@@ -169,6 +173,20 @@ func (m *Mixer) audioStep(out Sink, errs *error) {
 	m.releaseAudio(out, errs, false)
 }
 
+// finish ends the recording: the output goes on up to the clock's Now
+// (what the playout delay still held is played: nothing more will come),
+// then the encoders are drained into out.
+func (m *Mixer) finish(out Sink) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	errs := m.tickTo(m.clock.Now().Sub(m.origin), out)
+	m.drain(out, &errs)
+	return errs
+}
+
 // Flush drains the encoders and writes everything still held to out (at
 // the end of the recording); a later Tick goes on (the H.264 stream then
 // restarts with a keyframe). It returns the Sink's and encoders' errors,
@@ -196,7 +214,8 @@ func (m *Mixer) drain(out Sink, errs *error) {
 }
 
 // Run calls Tick once per output frame of the clock until ctx is done,
-// then Flushes into out. Tick's errors are logged (the first, then one in
+// then plays what the playout delay held (up to the clock's Now) and
+// Flushes into out. Tick's errors are logged (the first, then one in
 // every 10 s), not fatal. It returns the Flush error, or ErrClosed when the
 // Mixer was closed.
 func (m *Mixer) Run(ctx context.Context, out Sink) error {
@@ -206,7 +225,7 @@ func (m *Mixer) Run(ctx context.Context, out Sink) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return m.Flush(out)
+			return m.finish(out)
 		case <-t.C():
 			err := m.Tick(out)
 			if errors.Is(err, ErrClosed) {

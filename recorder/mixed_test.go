@@ -1,0 +1,129 @@
+package recorder
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/roomrec/roomrec/callback"
+	"github.com/roomrec/roomrec/internal/testpub"
+	"github.com/roomrec/roomrec/layout"
+	"github.com/roomrec/roomrec/naming"
+)
+
+// solid loads a committed solid-colour clip packetized for d.
+func solid(t *testing.T, colour string, d time.Duration, ssrc uint32) []testpub.Packet {
+	t.Helper()
+	s, err := testpub.LoadH264(filepath.Join(testpub.MediaDir(), "solid_"+colour+".h264"), 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := testpub.Packetize(s, testpub.RTPOptions{MimeType: "video/H264", Duration: d, SSRC: ssrc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// frameRGB decodes the picture of the playlist at second at, as RGB.
+func frameRGB(t *testing.T, playlist string, at float64, w, h int) []byte {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-ss", fmt.Sprint(at), "-i", playlist,
+		"-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-").Output()
+	if err != nil || len(out) != w*h*3 {
+		t.Fatalf("decoding the picture at %v s: %v (%d bytes)", at, err, len(out))
+	}
+	return out
+}
+
+func near(pic []byte, w, x, y int, want [3]int) bool {
+	i := (y*w + x) * 3
+	for c := range 3 {
+		if d := int(pic[i+c]) - want[c]; d < -40 || d > 40 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMixedRecording: four publishers in solid colours are composited in a
+// grid into one HLS (one M3U8 for the room, audio and video); Modify
+// switches to float with a named big screen; the pictures show each colour
+// where the layout says.
+func TestMixedRecording(t *testing.T) {
+	h := newHarness(t, nil)
+	const w, hh = 320, 180
+	id := h.start(func(p *StartParams) {
+		p.Record.Mode = Mixed
+		p.Mix.Transcode = MixTranscodeParams{Width: w, Height: hh, FPS: 15}
+	})
+	colours := []string{"red", "green", "blue", "yellow"}
+	rgb := map[string][3]int{"red": {255, 0, 0}, "green": {0, 255, 0}, "blue": {0, 0, 255}, "yellow": {255, 255, 0}}
+	var sends []send
+	const part = 3 * time.Second
+	tracks := map[string]*Track{}
+	for i, c := range colours {
+		tracks[c] = h.track("u"+c, naming.MediaMain, "video/H264")
+		sends = append(sends, send{tracks[c], solid(t, c, 2*part, uint32(i+1))})
+	}
+	aa := h.track("ured", naming.MediaMain, "audio/opus")
+	sends = append(sends, send{aa, load(t, "audio/opus", 2*part, testpub.RTPOptions{SSRC: 9})})
+	// Every pipeline has joined the mix (in this order) before media flows.
+	tk, err := h.rec.task(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk.settle()
+	// The first half in a grid, then float with blue big.
+	var first, second []send
+	for _, s := range sends {
+		var a, b []testpub.Packet
+		for _, p := range s.pkts {
+			if p.At < part {
+				a = append(a, p)
+			} else {
+				b = append(b, p)
+			}
+		}
+		first, second = append(first, send{s.tr, a}), append(second, send{s.tr, b})
+	}
+	h.feed(first...)
+	if err := h.rec.Modify(context.Background(), id, ModifyParams{Layout: &MixLayoutParams{Mode: layout.Float, BigUserID: "ublue"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.feed(second...)
+	final := h.stop(id)
+	if len(final.StorageFileList) != 1 {
+		t.Fatalf("files %+v", final.StorageFileList)
+	}
+	f := final.StorageFileList[0]
+	want := naming.Name{TaskID: id, SdkAppID: testApp, Room: testRoom, Mixed: true, Kind: naming.KindM3U8}
+	if f.Key != want.String() || f.UserID != "" || f.TrackType != "audio_video" {
+		t.Fatalf("file %+v, want %s", f, want.String())
+	}
+	info := h.checkDecodes(f.Key, 2*part, 1500*time.Millisecond)
+	if len(info.Streams) != 2 {
+		t.Fatalf("streams %+v", info.Streams)
+	}
+	pl := filepath.Join(h.dir, f.Key)
+	grid := frameRGB(t, pl, 1.0, w, hh)
+	for i, c := range colours { // 2×2 grid in join order
+		x, y := w/4+(i%2)*w/2, hh/4+(i/2)*hh/2
+		if !near(grid, w, x, y, rgb[c]) {
+			t.Errorf("grid: %s expected at (%d,%d)", c, x, y)
+		}
+	}
+	float := frameRGB(t, pl, 4.5, w, hh)
+	if !near(float, w, w/2, hh/4, rgb["blue"]) {
+		t.Error("float: blue should fill the canvas behind the small screens")
+	}
+	if !near(float, w, w*1/10, hh-hh/10, rgb["red"]) {
+		t.Error("float: the first small screen (red) should be at the bottom left")
+	}
+	if n := len(h.events.OfType(callback.EventFileSlice)); n != 1 {
+		t.Errorf("%d FILE_SLICE events, want 1", n)
+	}
+}
