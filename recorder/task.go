@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 
 	"github.com/roomrec/roomrec/callback"
-	"github.com/roomrec/roomrec/errcode"
 	"github.com/roomrec/roomrec/clock"
+	"github.com/roomrec/roomrec/errcode"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/taskstate"
 )
@@ -45,7 +45,7 @@ type task struct {
 	ending  bool
 	tracks  map[*Track]*pipeline // every track of the room; nil = not recorded
 	streams map[streamKey]*stream
-	mix     *mixOutput // the mix of a mixed-stream task
+	mix     *mixOutput           // the mix of a mixed-stream task
 	skipped map[streamKey]string // streams not recorded, and why
 
 	quit  chan struct{}
