@@ -65,7 +65,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	taskID, err := rec.Start(ctx, recorder.StartParams{
+	// Two tasks on the same room: each user's audio and video apart
+	// (single-stream), and everyone composited in a grid (mixed-stream).
+	single, err := rec.Start(ctx, recorder.StartParams{
 		SdkAppID: 1400123456,
 		Room:     naming.RoomID{Num: 12345},
 		UserID:   "recorder_bot",
@@ -73,17 +75,31 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "task %s started; publishing for %v\n", taskID, o.duration)
+	mixed, err := rec.Start(ctx, recorder.StartParams{
+		SdkAppID: 1400123456,
+		Room:     naming.RoomID{Num: 12345},
+		UserID:   "recorder_bot",
+		Record:   recorder.RecordParams{Mode: recorder.Mixed},
+		Mix:      recorder.MixParams{Transcode: recorder.MixTranscodeParams{Width: 1280, Height: 360}},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "tasks %s (single-stream) and %s (mixed, grid) started; publishing for %v\n", single, mixed, o.duration)
 	if err := publish(ctx, room, o); err != nil {
 		return err
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	desc, err := rec.Stop(stopCtx, taskID)
-	if err != nil {
-		return err
+	var files []recorder.File
+	for _, id := range []string{single, mixed} {
+		desc, err := rec.Stop(stopCtx, id)
+		if err != nil {
+			return err
+		}
+		files = append(files, desc.StorageFileList...)
 	}
-	return report(stdout, o.dir, desc, events)
+	return report(stdout, o.dir, files, events)
 }
 
 // publish connects two publishers to a loopback "media server" whose
@@ -162,10 +178,14 @@ func (l *eventLog) add(e callback.Event) {
 	l.events = append(l.events, e)
 }
 
-func report(w io.Writer, dir string, d recorder.Description, events *eventLog) error {
-	fmt.Fprintf(w, "\nrecorded files (%d playlists):\n", len(d.StorageFileList))
-	for _, f := range d.StorageFileList {
-		fmt.Fprintf(w, "  %-5s %-5s begin=%d  %s\n", f.UserID, f.TrackType, f.BeginTimeStamp, filepath.Join(dir, f.Key))
+func report(w io.Writer, dir string, files []recorder.File, events *eventLog) error {
+	fmt.Fprintf(w, "\nrecorded files (%d playlists):\n", len(files))
+	for _, f := range files {
+		user := f.UserID
+		if user == "" {
+			user = "(mix)"
+		}
+		fmt.Fprintf(w, "  %-5s %-11s begin=%d  %s\n", user, f.TrackType, f.BeginTimeStamp, filepath.Join(dir, f.Key))
 	}
 	events.mu.Lock()
 	fmt.Fprintf(w, "\nevents (%d):\n", len(events.events))
@@ -174,7 +194,7 @@ func report(w io.Writer, dir string, d recorder.Description, events *eventLog) e
 	}
 	events.mu.Unlock()
 	fmt.Fprintln(w, "\nffprobe:")
-	for _, f := range d.StorageFileList {
+	for _, f := range files {
 		out, err := exec.Command("ffprobe", "-v", "error", "-show_entries",
 			"format=duration:stream=codec_name,width,height,sample_rate,channels",
 			"-of", "compact=p=0:nk=0", filepath.Join(dir, f.Key)).CombinedOutput()
@@ -188,7 +208,7 @@ func report(w io.Writer, dir string, d recorder.Description, events *eventLog) e
 				lines = append(lines, l)
 			}
 		}
-		fmt.Fprintf(w, "  %-5s %-5s %s\n", f.UserID, f.TrackType, strings.Join(lines, " | "))
+		fmt.Fprintf(w, "  %-5s %-11s %s\n", f.UserID, f.TrackType, strings.Join(lines, " | "))
 	}
 	return nil
 }

@@ -24,13 +24,13 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"recorded files (4 playlists)", "301 RECORDER_START", "305 UPLOAD_STOP", "codec_name=h264", "codec_name=aac"} {
+	for _, want := range []string{"recorded files (5 playlists)", "301 RECORDER_START", "305 UPLOAD_STOP", "codec_name=h264", "codec_name=aac"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
 	playlists, err := filepath.Glob(filepath.Join(dir, "*", "*.m3u8"))
-	if err != nil || len(playlists) != 4 {
+	if err != nil || len(playlists) != 5 {
 		t.Fatalf("playlists %v, %v", playlists, err)
 	}
 	for _, p := range playlists {
@@ -51,8 +51,8 @@ func TestRun(t *testing.T) {
 }
 
 // TestRecordingPlaysInChromium: the demo's recording — every playlist, audio
-// and video, of the H.264 publisher and of the VP8 one — plays in headless
-// Chromium with hls.js, without an hls.js error.
+// and video, of the H.264 publisher and of the VP8 one, and the mix — plays
+// in headless Chromium with hls.js, without an hls.js error.
 func TestRecordingPlaysInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -62,7 +62,7 @@ func TestRecordingPlaysInChromium(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	playlists, err := filepath.Glob(filepath.Join(dir, "*", "*.m3u8"))
-	if err != nil || len(playlists) != 4 {
+	if err != nil || len(playlists) != 5 {
 		t.Fatalf("playlists %v, %v", playlists, err)
 	}
 	browser := browsertest.Start(t)
