@@ -1,8 +1,14 @@
 package recorder
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -125,5 +131,61 @@ func TestMixedRecording(t *testing.T) {
 	}
 	if n := len(h.events.OfType(callback.EventFileSlice)); n != 1 {
 		t.Errorf("%d FILE_SLICE events, want 1", n)
+	}
+}
+
+// TestMixedWatermarkFailures: a watermark that cannot be downloaded (the
+// server answers 404, or a picture over the pixel cap) fires 309 with its
+// URL; the recording goes on without it.
+func TestMixedWatermarkFailures(t *testing.T) {
+	huge := func(w http.ResponseWriter, _ *http.Request) {
+		// A PNG header that claims 100000×100000 pixels: refused before decoding.
+		var b bytes.Buffer
+		_ = png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+		data := b.Bytes()
+		binary.BigEndian.PutUint32(data[16:], 100000)
+		binary.BigEndian.PutUint32(data[20:], 100000)
+		_, _ = w.Write(data)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/huge.png", huge)
+	srv := httptest.NewServer(mux) // 127.0.0.1
+	defer srv.Close()
+	h := newHarness(t, nil)
+	marks := []layout.Watermark{
+		{Top: 0, Left: 0, Width: 64, Height: 32, URL: srv.URL + "/missing.png"},
+		{Top: 40, Left: 0, Width: 64, Height: 32, URL: srv.URL + "/huge.png"},
+	}
+	id := h.start(func(p *StartParams) {
+		p.Record.Mode = Mixed
+		p.Mix = MixParams{Transcode: MixTranscodeParams{Width: 320, Height: 180}, Watermarks: marks}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := h.events.WaitFor(ctx, func(ev []callback.Event) bool {
+		n := 0
+		for _, e := range ev {
+			if _, ok := e.Payload.(callback.DownloadImageError); ok {
+				n++
+			}
+		}
+		return n == 2
+	})
+	if err != nil {
+		t.Fatalf("309s: %v (%v)", err, h.events.Events())
+	}
+	got := map[string]bool{}
+	for _, e := range h.events.OfType(callback.EventDownloadImageError) {
+		got[e.Payload.(callback.DownloadImageError).URL] = true
+	}
+	for _, m := range marks {
+		if !got[m.URL] {
+			t.Errorf("no 309 for %s", m.URL)
+		}
+	}
+	av := h.track("alice", naming.MediaMain, "video/H264")
+	h.feed(send{av, solid(t, "red", 3*time.Second, 1)})
+	if d := h.stop(id); len(d.StorageFileList) != 1 {
+		t.Errorf("the recording did not go on: %+v", d.StorageFileList)
 	}
 }
