@@ -92,7 +92,11 @@ func (c *createRequest) run(ctx context.Context, h *Handler) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.own(id, p.SdkAppID)
+	t := owner{app: p.SdkAppID}
+	if p.Record.Mode == recorder.Mixed {
+		t.mix = &mixFixed{background: p.Mix.Transcode.BackgroundColor, imageURL: p.Mix.Layout.BackgroundImageURL, marks: p.Mix.Watermarks}
+	}
+	h.own(id, t)
 	return &taskResponse{TaskId: id}, nil
 }
 
@@ -115,8 +119,9 @@ func (c *describeRequest) run(ctx context.Context, h *Handler) (response, error)
 	return out, nil
 }
 
-// run replaces the task's subscription lists; an absent
-// SubscribeStreamUserIds means four empty lists (a full overwrite).
+// run replaces the task's subscription lists (an absent
+// SubscribeStreamUserIds means four empty lists: a full overwrite) and,
+// when MixLayoutParams is given, the layout of a mixed-stream task.
 func (c *modifyRequest) run(ctx context.Context, h *Handler) (response, error) {
 	id, err := h.ownedTask(taskRequest{SdkAppId: c.SdkAppId, TaskId: c.TaskId})
 	if err != nil {
@@ -125,6 +130,18 @@ func (c *modifyRequest) run(ctx context.Context, h *Handler) (response, error) {
 	var p recorder.ModifyParams
 	if c.SubscribeStreamUserIds != nil {
 		p.Subscribe = c.SubscribeStreamUserIds.toRecorder()
+	}
+	if l := c.MixLayoutParams; l != nil {
+		lay, given, err := l.toRecorder()
+		if err != nil {
+			return nil, err
+		}
+		if fixed := h.owned(id).mix; fixed != nil {
+			if err := fixed.checkModify(l, given); err != nil {
+				return nil, err
+			}
+		}
+		p.Layout = &lay
 	}
 	if err := h.cfg.Recorder.Modify(ctx, id, p); err != nil {
 		h.forgetIfGone(id, err)
@@ -149,12 +166,19 @@ func (c *deleteRequest) run(ctx context.Context, h *Handler) (response, error) {
 	return &taskResponse{TaskId: id}, nil
 }
 
-// own remembers which SdkAppId created a task, and now and then drops the
-// tasks that have ended.
-func (h *Handler) own(taskID string, app uint64) {
+// owner is what the handler remembers of a task it created: its SdkAppId
+// and, for a mixed-stream task, what Modify cannot change.
+type owner struct {
+	app uint64
+	mix *mixFixed // nil for a single-stream task
+}
+
+// own remembers a task created through the handler, and now and then
+// drops the tasks that have ended.
+func (h *Handler) own(taskID string, t owner) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.owners[taskID] = app
+	h.owners[taskID] = t
 	if len(h.owners) < h.pruneAt {
 		return
 	}
@@ -178,12 +202,20 @@ func (h *Handler) ownedTask(req taskRequest) (string, error) {
 		return "", err
 	}
 	h.mu.Lock()
-	owner, ok := h.owners[id]
+	t, ok := h.owners[id]
 	h.mu.Unlock()
-	if ok && owner != *req.SdkAppId {
+	if ok && t.app != *req.SdkAppId {
 		return "", errcode.New(errcode.TaskNotExist, "task %q does not exist for SdkAppId %d", id, *req.SdkAppId)
 	}
 	return id, nil
+}
+
+// owned returns what the handler remembers of a task (the zero owner for a
+// task it did not create).
+func (h *Handler) owned(taskID string) owner {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.owners[taskID]
 }
 
 func (h *Handler) forget(taskID string) {

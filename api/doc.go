@@ -55,17 +55,71 @@
 //   - OutputFormat uses the service's numbers (0 hls, 1 hls+mp4, 2 hls+aac,
 //     3 mp4, 4 aac); AvMerge 1 and MediaId 1 or 2 are
 //     FailedOperation.Unsupported; UserSig, PrivateMapKey, RecorderKey and
-//     the mixed-stream parameters of a single-stream task are accepted and
-//     not used.
+//     the mixed-stream parameters of a single-stream task are accepted
+//     (decoded strictly, not checked) and not used.
 //   - Subscription patterns in the service's form "abc.*$" are read as the
 //     recorder's prefix pattern "abc*".
 //   - Modify without SubscribeStreamUserIds empties the four lists (a full
-//     overwrite: every stream is subscribed).
+//     overwrite: every stream is subscribed). Modify with MixLayoutParams
+//     replaces the whole layout of a mixed-stream task (fields left out
+//     take their defaults); without it the layout stays. MixLayoutParams
+//     for a single-stream task is the recorder's
+//     InvalidParameter.MixLayoutParams.
 //   - A task created through the handler can only be described, modified
 //     or deleted with the SdkAppId it was created with (else
 //     FailedOperation.TaskNotExist).
 //   - Unsigned payloads (X-TC-Content-SHA256: UNSIGNED-PAYLOAD) are
 //     refused unless Config.AllowUnsignedPayload is set.
+//
+// Mixed-stream parameters (SPEC §4, RecordMode 2) map to
+// recorder.MixParams; units and numbering are the service's (trtc
+// 2019-07-22 models VideoParams, AudioParams, MixLayoutParams, MixLayout,
+// WaterMark):
+//
+//	VideoParams.Width, Height (pixels)   -> Transcode.Width, Height
+//	VideoParams.Fps                      -> Transcode.FPS
+//	VideoParams.BitRate (bit/s)          -> Transcode.VideoBitrate
+//	VideoParams.Gop (seconds)            -> Transcode.GOP
+//	AudioParams.SampleRate 1, 2, 3       -> Transcode.SampleRate 48000, 44100, 16000
+//	AudioParams.Channel                  -> Transcode.Channels
+//	AudioParams.BitRate (bit/s)          -> Transcode.AudioBitrate
+//	MixLayoutParams.BackGroundColor      -> Transcode.BackgroundColor ("#RRGGBB")
+//	MixLayoutParams.MixLayoutMode 1..4   -> Layout.Mode (same numbers)
+//	MixLayoutParams.MaxResolutionUserId  -> Layout.BigUserID
+//	MixLayoutParams.MediaId 0, 1         -> Layout.BigMedia main, aux
+//	MixLayoutParams.RenderMode           -> Layout.Render
+//	MixLayoutParams.BackgroundImageUrl   -> Layout.BackgroundImageURL
+//	MixLayoutList[i].UserId, MediaId     -> Layout.Custom[i].UserID, Media
+//	MixLayoutList[i].Top, Left, Width, Height, ImageLayer, RenderMode
+//	                                     -> Layout.Custom[i].Top, ..., Layer, Render
+//	WaterMarkList[i].WaterMarkImage      -> Watermarks[i] (WaterMarkUrl -> URL)
+//
+// RenderMode (of the layout and of each entry) is the service's 0 stretch,
+// 1 crop (the default), 2 fit with black; 3 (smart stretch) is
+// FailedOperation.Unsupported. Absent or 0 numbers take the recorder's
+// defaults, which differ from the service's: 1280×720 (the service's
+// 360×640), 15 fps, 1.5 Mbit/s (550 kbit/s), a 2 s GOP (10 s), 48 kHz
+// stereo at 64 kbit/s. Ranges are the recorder's (wider than the
+// service's), which answers InvalidParameter.MixTranscodeParams,
+// InvalidParameter.MixLayoutMode, InvalidParameter.MixLayoutList (an entry
+// outside the canvas, too small, layer over 25), InvalidParameter.MediaId,
+// InvalidParameter.RenderMode, InvalidParameter.MixWatermark and
+// InvalidParameter.MixLayoutParams (a background image URL that is not
+// http or https). The handler adds InvalidParameter.BackGroundColor,
+// InvalidParameter.PlaceHolderMode, InvalidParameter.BackgroundImageRenderMode,
+// InvalidParameter.MaxResolutionUserAlign and MissingParameter.WaterMarkImage.
+// FailedOperation.Unsupported, naming the field: text and timestamp
+// watermarks (WaterMarkType 1, 2), placeholder images
+// (DefaultSubBackgroundImage, MixLayoutList[i].SubBackgroundImage) with
+// PlaceHolderMode 1, a BackgroundImageRenderMode other than 1 (crop) with a
+// background image, MaxResolutionUserAlign 1, PureAudioDisableLayout true
+// and MixLayoutList[i].Alpha other than 0. PlaceHolderMode 1 without
+// images is what the recorder does anyway: an absent user's screen shows
+// the background. The background colour and image and the watermarks are
+// set by Create: a Modify that gives other values is
+// FailedOperation.Unsupported, one that leaves them out or repeats them
+// keeps them (checked for the tasks this handler created; for others they
+// are kept unchecked).
 //
 // SPEC §8's practices stay the caller's: the recorder's UserId must not be
 // a user of the room, and Describe reporting Idle some 15 s after Create

@@ -156,7 +156,7 @@ type Handler struct {
 	routes map[string]func() request
 
 	mu      sync.Mutex
-	owners  map[string]uint64 // TaskId -> SdkAppId of the tasks created here
+	owners  map[string]owner // TaskId -> the tasks created here
 	pruneAt int
 }
 
@@ -176,7 +176,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 		cfg:    cfg,
 		auth:   verifier{service: Service, secretKey: lookup, allowUnsigned: cfg.AllowUnsignedPayload},
 		apps:   make(map[uint64]bool),
-		owners: make(map[string]uint64),
+		owners: make(map[string]owner),
 		routes: map[string]func() request{
 			"CreateCloudRecording":   func() request { return &createRequest{} },
 			"DescribeCloudRecording": func() request { return &describeRequest{} },

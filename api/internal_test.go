@@ -278,7 +278,7 @@ func TestOwnersPruned(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 64 {
-		h.own(fmt.Sprintf("t%d", i), 1)
+		h.own(fmt.Sprintf("t%d", i), owner{app: 1})
 	}
 	if len(h.owners) != 2 {
 		t.Errorf("%d owners kept, want the 2 running tasks", len(h.owners))

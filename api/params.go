@@ -25,10 +25,10 @@ type createRequest struct {
 	UserSig       *string // accepted, not checked: the room is the host's
 	RecordParams  *recordParams
 	StorageParams *storageParams
-	// Mixed-stream parameters: accepted; RecordMode 2 fails with the
-	// recorder's FailedOperation.Unsupported until mixing exists.
-	MixTranscodeParams  json.RawMessage
-	MixLayoutParams     json.RawMessage
+	// Mixed-stream parameters (mixparams.go): used with RecordMode 2,
+	// decoded and otherwise not used with RecordMode 1, as the service does.
+	MixTranscodeParams  *mixTranscodeParams
+	MixLayoutParams     *mixLayoutParams
 	ResourceExpiredHour *uint64 // checked (6..720), not used: tasks stay reachable while they run
 	PrivateMapKey       *string // accepted, not used
 }
@@ -110,7 +110,7 @@ type modifyRequest struct {
 	SdkAppId               *uint64
 	TaskId                 *string
 	SubscribeStreamUserIds *subscribeStreamUserIds
-	MixLayoutParams        json.RawMessage // accepted; every task is single-stream, where the service ignores it
+	MixLayoutParams        *mixLayoutParams // replaces the layout of a mixed-stream task
 }
 
 func missing(name string) error {
@@ -159,6 +159,11 @@ func (c *createRequest) startParams() (recorder.StartParams, error) {
 		return recorder.StartParams{}, err
 	}
 	p := recorder.StartParams{SdkAppID: *c.SdkAppId, Room: room, UserID: *c.UserId, Record: rec}
+	if rec.Mode == recorder.Mixed {
+		if p.Mix, err = mixParams(c.MixTranscodeParams, c.MixLayoutParams); err != nil {
+			return recorder.StartParams{}, err
+		}
+	}
 	if c.StorageParams != nil {
 		sp := c.StorageParams
 		switch {

@@ -323,7 +323,6 @@ func TestParameterErrors(t *testing.T) {
 		{"MaxIdleTime too long", rp("MaxIdleTime", 86401), "InvalidParameter.MaxIdleTime"},
 		{"MaxIdleTime negative", rp("MaxIdleTime", -5), "InvalidParameter.MaxIdleTime"},
 		{"RecordMode 3", rp("RecordMode", 3), "InvalidParameter.RecordMode"},
-		{"mixed stream", rp("RecordMode", 2), string(errcode.Unsupported)},
 		{"StreamType 3", rp("StreamType", 3), "InvalidParameter.StreamType"},
 		{"OutputFormat aac", rp("OutputFormat", 2), string(errcode.Unsupported)},
 		{"OutputFormat 9", rp("OutputFormat", 9), "InvalidParameter.OutputFormat"},
