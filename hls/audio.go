@@ -3,6 +3,8 @@ package hls
 import (
 	"errors"
 	"fmt"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
 )
 
 // Audio frames are gathered into one PES of up to about 100 ms (FFmpeg
@@ -84,7 +86,7 @@ func (s *Segmenter) audioFrameInfo(c Codec, frame []byte) (samples, rate int64, 
 		if len(frame) > maxOpusFrame {
 			return 0, 0, fmt.Errorf("%w: Opus packet of %d bytes", ErrInvalidSample, len(frame))
 		}
-		d := opusDuration(frame)
+		d := bitstream.OpusSamples(frame)
 		if d == 0 {
 			return 0, 0, fmt.Errorf("%w: malformed Opus packet", ErrInvalidSample)
 		}

@@ -151,43 +151,6 @@ func hasAUD(c Codec, au [][]byte) bool {
 	return h265.NALUType((au[0][0]>>1)&0x3F) == h265.NALUType_AUD_NUT
 }
 
-// opusDuration returns the duration of an Opus packet in 48 kHz samples
-// from its TOC byte and frame count (RFC 6716 §3.1), or 0 when the packet
-// is malformed.
-func opusDuration(p []byte) int {
-	if len(p) == 0 {
-		return 0
-	}
-	toc := p[0]
-	cfg := toc >> 3
-	var frame int // samples per frame at 48 kHz
-	switch {
-	case cfg < 12: // SILK: 10, 20, 40, 60 ms
-		frame = [4]int{480, 960, 1920, 2880}[cfg&3]
-	case cfg < 16: // Hybrid: 10, 20 ms
-		frame = [2]int{480, 960}[cfg&1]
-	default: // CELT: 2.5, 5, 10, 20 ms
-		frame = [4]int{120, 240, 480, 960}[cfg&3]
-	}
-	var count int
-	switch toc & 3 {
-	case 0:
-		count = 1
-	case 1, 2:
-		count = 2
-	default:
-		if len(p) < 2 {
-			return 0
-		}
-		count = int(p[1] & 0x3F)
-	}
-	d := frame * count
-	if d == 0 || d > 5760 { // at most 120 ms per packet
-		return 0
-	}
-	return d
-}
-
 // aacSampleRateIndex returns the ADTS sampling_frequency_index of rate, or
 // -1 when ADTS cannot signal it.
 func aacSampleRateIndex(rate int) int {

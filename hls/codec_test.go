@@ -30,32 +30,6 @@ func TestCodec(t *testing.T) {
 	}
 }
 
-func TestOpusDuration(t *testing.T) {
-	tests := []struct {
-		packet []byte
-		want   int
-	}{
-		{[]byte{0 << 3}, 480},                       // SILK NB 10 ms
-		{[]byte{1 << 3}, 960},                       // SILK NB 20 ms
-		{[]byte{3<<3 | 1}, 5760},                    // SILK 60 ms, two frames
-		{[]byte{13 << 3}, 960},                      // Hybrid 20 ms
-		{[]byte{12<<3 | 2}, 960},                    // Hybrid 10 ms, two frames
-		{[]byte{16 << 3}, 120},                      // CELT 2.5 ms
-		{[]byte{31 << 3}, 960},                      // CELT 20 ms
-		{[]byte{31<<3 | 3, 6}, 5760},                // CELT 20 ms x 6
-		{[]byte{31<<3 | 3, 7}, 0},                   // 140 ms: too long
-		{[]byte{31<<3 | 3, 0}, 0},                   // no frames
-		{[]byte{31<<3 | 3}, 0},                      // count byte missing
-		{nil, 0},                                    // empty
-		{[]byte{16<<3 | 3, 0x80 | 0x40 | 48}, 5760}, // VBR + padding flags, 48 x 2.5 ms
-	}
-	for _, tt := range tests {
-		if got := opusDuration(tt.packet); got != tt.want {
-			t.Errorf("opusDuration(% x) = %d, want %d", tt.packet, got, tt.want)
-		}
-	}
-}
-
 func TestKeyframeAndSPS(t *testing.T) {
 	aus := readH264(t, clipH264)
 	if !isKeyframe(CodecH264, aus[0].nalus) || isKeyframe(CodecH264, aus[1].nalus) {

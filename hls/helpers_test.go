@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -109,6 +110,33 @@ type accessUnit struct {
 // first_mb_in_slice == 0 after a slice.
 func readH264(t testing.TB, file string) []accessUnit {
 	t.Helper()
+	return readAccessUnits(t, file, func(n []byte, afterSlice bool) (slice, starts, key bool) {
+		typ := n[0] & 0x1F
+		slice = typ == 1 || typ == 5
+		starts = afterSlice && ((!slice && typ >= 6 && typ <= 9) || (slice && n[1]&0x80 != 0))
+		return slice, starts, typ == 5
+	})
+}
+
+// readH265 splits an Annex B H.265 file into access units: a new unit
+// starts at an AUD/VPS/SPS/PPS/prefix SEI after a slice, or at a slice
+// with first_slice_segment_in_pic_flag after a slice.
+func readH265(t testing.TB, file string) []accessUnit {
+	t.Helper()
+	return readAccessUnits(t, file, func(n []byte, afterSlice bool) (slice, starts, key bool) {
+		typ := (n[0] >> 1) & 0x3F
+		slice = typ < 32
+		starts = afterSlice && ((!slice && (typ >= 32 && typ <= 35 || typ == 39)) || (slice && n[2]&0x80 != 0))
+		return slice, starts, typ >= 16 && typ <= 21
+	})
+}
+
+// readAccessUnits splits an Annex B file into access units; classify tells
+// of each NAL unit whether it is a slice, whether it starts a new access
+// unit (afterSlice: the current unit holds a slice) and whether it makes
+// the unit a keyframe.
+func readAccessUnits(t testing.TB, file string, classify func(n []byte, afterSlice bool) (slice, starts, key bool)) []accessUnit {
+	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +149,13 @@ func readH264(t testing.TB, file string) []accessUnit {
 	var cur accessUnit
 	hasSlice := false
 	for _, n := range nalus {
-		typ := n[0] & 0x1F
-		slice := typ == 1 || typ == 5
-		if hasSlice && ((!slice && typ >= 6 && typ <= 9) || (slice && n[1]&0x80 != 0)) {
+		slice, starts, key := classify(n, hasSlice)
+		if starts {
 			aus = append(aus, cur)
 			cur, hasSlice = accessUnit{}, false
 		}
 		cur.nalus = append(cur.nalus, n)
-		cur.key = cur.key || typ == 5
+		cur.key = cur.key || key
 		hasSlice = hasSlice || slice
 	}
 	if len(cur.nalus) > 0 {
@@ -176,6 +203,21 @@ func readOgg(t testing.TB, file string) [][]byte {
 		}
 	}
 	return packets
+}
+
+// aacTone encodes a 440 Hz tone with FFmpeg's AAC encoder and returns its
+// raw frames (seconds long, at rate Hz, channels channels, bitrate like
+// "64k").
+func aacTone(t testing.TB, rate, channels, seconds int, bitrate string) [][]byte {
+	t.Helper()
+	adts := filepath.Join(t.TempDir(), "tone.aac")
+	ffmpegGen(t, "-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=440:sample_rate=%d:duration=%d", rate, seconds),
+		"-ac", strconv.Itoa(channels), "-c:a", "aac", "-b:a", bitrate, "-f", "adts", adts)
+	data, err := os.ReadFile(adts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return splitADTS(t, data)
 }
 
 // splitADTS returns the raw frames of an ADTS stream.
@@ -296,37 +338,4 @@ func readPlaylistFile(t testing.TB, file string) *Playlist {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// readH265 splits an Annex B H.265 file into access units: a new unit
-// starts at an AUD/VPS/SPS/PPS/prefix SEI after a slice, or at a slice
-// with first_slice_segment_in_pic_flag after a slice.
-func readH265(t testing.TB, file string) []accessUnit {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nalus h264.AnnexB
-	if err := nalus.Unmarshal(data); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	var aus []accessUnit
-	var cur accessUnit
-	hasSlice := false
-	for _, n := range nalus {
-		typ := (n[0] >> 1) & 0x3F
-		slice := typ < 32
-		if hasSlice && ((!slice && (typ >= 32 && typ <= 35 || typ == 39)) || (slice && n[2]&0x80 != 0)) {
-			aus = append(aus, cur)
-			cur, hasSlice = accessUnit{}, false
-		}
-		cur.nalus = append(cur.nalus, n)
-		cur.key = cur.key || (typ >= 16 && typ <= 21)
-		hasSlice = hasSlice || slice
-	}
-	if len(cur.nalus) > 0 {
-		aus = append(aus, cur)
-	}
-	return aus
 }

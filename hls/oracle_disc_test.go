@@ -122,14 +122,7 @@ func TestFFprobeDiscontinuityAndGap(t *testing.T) {
 func TestFFprobeMixedH264AAC(t *testing.T) {
 	dir := t.TempDir()
 	aus := readH264(t, clipH264)
-	adts := filepath.Join(t.TempDir(), "tone.aac")
-	ffmpegGen(t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=10",
-		"-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "adts", adts)
-	data, err := os.ReadFile(adts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := splitADTS(t, data)
+	frames := aacTone(t, 48000, 1, 10, "64k")
 	s := newDirSegmenter(t, dir, Config{Video: CodecH264, Audio: CodecAAC, AudioSampleRate: 48000,
 		AudioChannels: 1, TargetDuration: 2 * time.Second})
 	writeMixed(t, s, aus, frames, 900000)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
 )
 
 // Tests in this file check the segmenter's output with ffmpeg/ffprobe, an
@@ -127,7 +129,7 @@ func TestFFprobeOpus(t *testing.T) {
 		if err := s.WriteOpus(pts, p); err != nil {
 			t.Fatal(err)
 		}
-		pts += int64(opusDuration(p)) * 90000 / 48000
+		pts += int64(bitstream.OpusSamples(p)) * 90000 / 48000
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -153,14 +155,7 @@ func TestFFprobeOpus(t *testing.T) {
 
 func TestFFprobeAAC(t *testing.T) {
 	dir := t.TempDir()
-	adts := filepath.Join(t.TempDir(), "tone.aac")
-	ffmpegGen(t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=6",
-		"-ac", "2", "-c:a", "aac", "-b:a", "96k", "-f", "adts", adts)
-	data, err := os.ReadFile(adts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := splitADTS(t, data)
+	frames := aacTone(t, 44100, 2, 6, "96k")
 	s := newDirSegmenter(t, dir, Config{Audio: CodecAAC, AudioSampleRate: 44100, AudioChannels: 2,
 		TargetDuration: 2 * time.Second})
 	for i, f := range frames {

@@ -1,5 +1,7 @@
 package hls
 
+import "github.com/roomrec/roomrec/internal/mpegts"
+
 // buildPSI renders the PAT and PMT packets for the declared tracks into
 // m.psi. They are rebuilt only when the tracks change, so the CRC is
 // computed bit by bit without a lookup table.
@@ -57,26 +59,9 @@ func putSection(p []byte, pid uint16, section []byte) {
 	p[0], p[1], p[2], p[3] = 0x47, 0x40|byte(pid>>8), byte(pid), 0x10
 	p[4] = 0 // pointer_field
 	n := 5 + copy(p[5:], section)
-	crc := crc32MPEG(section)
+	crc := mpegts.CRC32(section)
 	p[n], p[n+1], p[n+2], p[n+3] = byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc)
 	for i := n + 4; i < len(p); i++ {
 		p[i] = 0xFF
 	}
-}
-
-// crc32MPEG is the CRC-32/MPEG-2 of PSI sections (polynomial 0x04C11DB7,
-// initial value 0xFFFFFFFF, no reflection, no final XOR).
-func crc32MPEG(data []byte) uint32 {
-	crc := uint32(0xFFFFFFFF)
-	for _, d := range data {
-		crc ^= uint32(d) << 24
-		for range 8 {
-			if crc&0x80000000 != 0 {
-				crc = crc<<1 ^ 0x04C11DB7
-			} else {
-				crc <<= 1
-			}
-		}
-	}
-	return crc
 }

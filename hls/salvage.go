@@ -3,6 +3,8 @@ package hls
 import (
 	"errors"
 	"time"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // ErrNotTS says that data handed to SalvageSegment is not MPEG-TS.
@@ -26,13 +28,13 @@ type Salvage struct {
 // nothing usable is there.
 func SalvageSegment(data []byte) (Salvage, error) {
 	n := len(data) / tsPacketSize
-	if n == 0 || data[0] != 0x47 {
+	if n == 0 || data[0] != mpegts.SyncByte {
 		return Salvage{}, ErrNotTS
 	}
 	cut := 0 // start of the last PES
 	for i := range n {
 		p := data[i*tsPacketSize : (i+1)*tsPacketSize]
-		if p[0] != 0x47 {
+		if p[0] != mpegts.SyncByte {
 			n = i // garbage after this point: keep what came before
 			break
 		}
@@ -78,18 +80,7 @@ func SalvageSegment(data []byte) (Salvage, error) {
 
 // pesPTS returns the PTS of the PES that starts in TS packet p.
 func pesPTS(p []byte) (int64, bool) {
-	off := 4
-	if p[3]&0x20 != 0 { // adaptation field
-		off += 1 + int(p[4])
-	}
-	if off+14 > len(p) {
-		return 0, false
-	}
-	h := p[off:]
-	if h[0] != 0 || h[1] != 0 || h[2] != 1 || h[7]&0x80 == 0 {
-		return 0, false
-	}
-	t := h[9:14]
-	pts := int64(t[0]>>1&0x07)<<30 | int64(t[1])<<22 | int64(t[2]>>1)<<15 | int64(t[3])<<7 | int64(t[4]>>1)
-	return pts, true
+	_, _, payload := mpegts.Payload(p)
+	pes, err := mpegts.ParsePES(payload, 0)
+	return pes.PTS, err == nil
 }

@@ -2,6 +2,8 @@ package hls
 
 import (
 	"io"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // MPEG-TS layout (ISO/IEC 13818-1) as written by the muxer: one program,
@@ -9,7 +11,7 @@ import (
 // default PIDs). PCR rides on the video PID, or on the audio PID when there
 // is no video.
 const (
-	tsPacketSize = 188
+	tsPacketSize = mpegts.PacketSize
 	tsPayload    = tsPacketSize - 4
 	pidPAT       = 0x0000
 	pidPMT       = 0x1000
@@ -23,7 +25,7 @@ const (
 	// ahead of the system clock.
 	pcrOffset = 18000
 	// tsMask keeps the low 33 bits of a 90 kHz timestamp.
-	tsMask = 1<<33 - 1
+	tsMask = mpegts.Mask
 )
 
 // tsMuxer writes MPEG-TS packets to an io.Writer through a reused buffer.
@@ -169,23 +171,13 @@ func (m *tsMuxer) putPESHeader(streamID byte, pts, dts int64, withDTS bool, pesL
 	h[6] = 0x84 // '10' marker, data_alignment_indicator: the PES starts with an AU
 	if withDTS {
 		h[7], h[8] = 0xC0, 10
-		putTimestamp(h[9:], 0x3, pts)
-		putTimestamp(h[14:], 0x1, dts)
+		mpegts.PutTimestamp(h[9:], 0x3, pts)
+		mpegts.PutTimestamp(h[14:], 0x1, dts)
 		return h[:19]
 	}
 	h[7], h[8] = 0x80, 5
-	putTimestamp(h[9:], 0x2, pts)
+	mpegts.PutTimestamp(h[9:], 0x2, pts)
 	return h[:14]
-}
-
-// putTimestamp writes a 33-bit PTS/DTS with its 4-bit prefix and markers.
-func putTimestamp(b []byte, prefix byte, ts int64) {
-	ts &= tsMask
-	b[0] = prefix<<4 | byte(ts>>29)&0x0E | 1
-	b[1] = byte(ts >> 22)
-	b[2] = byte(ts>>14) | 1
-	b[3] = byte(ts >> 7)
-	b[4] = byte(ts<<1) | 1
 }
 
 // writePES splits a PES packet (given as pieces of total bytes) into TS

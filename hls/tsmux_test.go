@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // tsPES is a PES packet reassembled by parseTS.
@@ -210,10 +212,10 @@ func TestPSIMatchesFFmpeg(t *testing.T) {
 		if !bytes.Equal(ours, ffES) {
 			t.Errorf("%v: ES info % x, FFmpeg writes % x", tt.codec, ours, ffES)
 		}
-		if crc := crc32MPEG(psi[pidPMT][:3+int(psi[pidPMT][2])]); crc != 0 {
+		if crc := mpegts.CRC32(psi[pidPMT][:3+int(psi[pidPMT][2])]); crc != 0 {
 			t.Errorf("CRC check of FFmpeg's PMT = %#x, want 0", crc)
 		}
-		if crc := crc32MPEG(m.psi[tsPacketSize+5 : tsPacketSize+5+3+int(m.psi[tsPacketSize+7])]); crc != 0 {
+		if crc := mpegts.CRC32(m.psi[tsPacketSize+5 : tsPacketSize+5+3+int(m.psi[tsPacketSize+7])]); crc != 0 {
 			t.Errorf("%v: CRC check of our PMT = %#x, want 0", tt.codec, crc)
 		}
 	}

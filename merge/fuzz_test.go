@@ -4,17 +4,20 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // FuzzTS feeds arbitrary bytes to everything that parses a TS file: the
 // probe, the timestamp rewriter and the frame parsers must return errors,
 // never panic or loop.
 func FuzzTS(f *testing.F) {
-	seed, err := newSilence(audioFormat{codec: esAAC, rate: 48000, channels: 1, profile: 1, rateIdx: 3, chanCfg: 1}, 0, 90000).build()
+	seed, err := newSilence(audioFormat{codec: mpegts.AAC, rate: 48000, channels: 1, profile: 1, rateIdx: 3, chanCfg: 1}, 0, 90000).build()
 	if err != nil {
 		f.Fatal(err)
 	}
-	opus, err := newSilence(audioFormat{codec: esOpus, rate: 48000, channels: 2}, 0, 90000).build()
+	opus, err := newSilence(audioFormat{codec: mpegts.Opus, rate: 48000, channels: 2}, 0, 90000).build()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -32,7 +35,7 @@ func FuzzTS(f *testing.F) {
 			t.Fatalf("retime: %d of %d bytes, %v", len(out), len(data), err)
 		}
 		_, _, _ = parseADTS(data)
-		_, _, _ = opusAccessUnit(data)
-		_ = opusSamples(data)
+		_, _, _ = mpegts.OpusAccessUnit(data)
+		_ = bitstream.OpusSamples(data)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/roomrec/roomrec/internal/mpegts"
 	"github.com/roomrec/roomrec/naming"
 )
 
@@ -153,7 +154,7 @@ func placeFiles(list []piece, files []*tsFile, start time.Time, segStart int64, 
 		pos := segStart + durationToTicks(f.utc.Sub(start))
 		if n := len(list); n > 0 {
 			prev := list[n-1]
-			follow := prev.pos + wrapDelta(f.info.first, prev.file.info.first)
+			follow := prev.pos + mpegts.WrapDelta(f.info.first, prev.file.info.first)
 			switch {
 			case chain(prev) && abs(follow-pos) <= chainTolerance && follow >= prev.pos:
 				pos = follow

@@ -8,11 +8,14 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // tsInfo is what a TS segment holds, measured by probe.
 type tsInfo struct {
-	codec esCodec
+	codec mpegts.Codec
 	// first is the DTS of the file's first PES packet in file order (33
 	// bits, raw): package mp4 begins the segment there, and so do we.
 	first int64
@@ -28,7 +31,7 @@ type tsInfo struct {
 
 // audioFormat is an audio stream's format, enough to make silence in it.
 type audioFormat struct {
-	codec    esCodec
+	codec    mpegts.Codec
 	rate     int // Hz (48000 for Opus)
 	channels int // AAC: from ADTS; Opus: from the PMT (0: not given, stereo)
 	profile  byte
@@ -39,7 +42,7 @@ type audioFormat struct {
 // frameTicks returns the length of one silence frame in 90 kHz ticks,
 // rounded down (AAC 1024 samples, Opus 20 ms).
 func (f audioFormat) frameTicks() int64 {
-	if f.codec == esOpus {
+	if f.codec == mpegts.Opus {
 		return 1800
 	}
 	if f.rate <= 0 {
@@ -49,16 +52,16 @@ func (f audioFormat) frameTicks() int64 {
 }
 
 // probe measures the video (video true) or audio stream of one TS file.
-// It returns an error wrapping errNotTS for a file that is not MPEG-TS or
+// It returns an error wrapping mpegts.ErrNotTS for a file that is not MPEG-TS or
 // holds no such stream, or the reader's error.
 func probe(r io.Reader, video bool, glitch func(error)) (tsInfo, error) {
-	d := newDemux(r, glitch)
+	d := mpegts.NewReader(r, nil, glitch)
 	var inf tsInfo
 	var begun, have bool
 	var lastRaw, rel, prev int64
 	var steps []int64
 	for {
-		p, err := d.next()
+		p, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -66,15 +69,15 @@ func probe(r io.Reader, video bool, glitch func(error)) (tsInfo, error) {
 			return tsInfo{}, err
 		}
 		if !begun {
-			inf.first, lastRaw, begun = p.dts, p.dts, true
+			inf.first, lastRaw, begun = p.DTS, p.DTS, true
 		}
-		if p.es.codec.isVideo() != video {
+		if p.Stream.Codec.IsVideo() != video {
 			continue
 		}
-		rel += wrapDelta(p.dts, lastRaw)
-		lastRaw = p.dts
-		pts := rel + wrapDelta(p.pts, p.dts)
-		inf.codec = p.es.codec
+		rel += mpegts.WrapDelta(p.DTS, lastRaw)
+		lastRaw = p.DTS
+		pts := rel + mpegts.WrapDelta(p.PTS, p.DTS)
+		inf.codec = p.Stream.Codec
 		if video {
 			if have {
 				steps = append(steps, rel-prev)
@@ -92,7 +95,7 @@ func probe(r io.Reader, video bool, glitch func(error)) (tsInfo, error) {
 		if video {
 			kind = "video"
 		}
-		return tsInfo{}, fmt.Errorf("%w: no %s stream with media", errNotTS, kind)
+		return tsInfo{}, fmt.Errorf("%w: no %s stream with media", mpegts.ErrNotTS, kind)
 	}
 	if len(steps) > 0 {
 		slices.Sort(steps)
@@ -103,23 +106,23 @@ func probe(r io.Reader, video bool, glitch func(error)) (tsInfo, error) {
 }
 
 // probeVideo reads the picture size from the first SPS.
-func (inf *tsInfo) probeVideo(p pesPacket) {
+func (inf *tsInfo) probeVideo(p mpegts.PES) {
 	if inf.width > 0 {
 		return
 	}
 	var au h264.AnnexB
-	if au.Unmarshal(p.data) != nil {
+	if au.Unmarshal(p.Data) != nil {
 		return
 	}
 	for _, n := range au {
 		switch {
 		case len(n) == 0:
-		case p.es.codec == esH264 && h264.NALUType(n[0]&0x1F) == h264.NALUTypeSPS:
+		case p.Stream.Codec == mpegts.H264 && h264.NALUType(n[0]&0x1F) == h264.NALUTypeSPS:
 			var sps h264.SPS
 			if sps.Unmarshal(n) == nil {
 				inf.width, inf.height = sps.Width(), sps.Height()
 			}
-		case p.es.codec == esH265 && h265.NALUType(n[0]>>1&0x3F) == h265.NALUType_SPS_NUT:
+		case p.Stream.Codec == mpegts.H265 && h265.NALUType(n[0]>>1&0x3F) == h265.NALUType_SPS_NUT:
 			var sps h265.SPS
 			if sps.Unmarshal(n) == nil {
 				inf.width, inf.height = sps.Width(), sps.Height()
@@ -130,23 +133,23 @@ func (inf *tsInfo) probeVideo(p pesPacket) {
 
 // probeAudio notes the audio format and returns the PES packet's length
 // in 90 kHz ticks.
-func (inf *tsInfo) probeAudio(p pesPacket, glitch func(error)) int64 {
-	if p.es.codec == esOpus {
-		inf.audio = audioFormat{codec: esOpus, rate: 48000, channels: p.es.channels}
+func (inf *tsInfo) probeAudio(p mpegts.PES, glitch func(error)) int64 {
+	if p.Stream.Codec == mpegts.Opus {
+		inf.audio = audioFormat{codec: mpegts.Opus, rate: 48000, channels: p.Stream.Channels}
 		n := 0
-		for b := p.data; len(b) > 0; {
-			pkt, rest, err := opusAccessUnit(b)
+		for b := p.Data; len(b) > 0; {
+			pkt, rest, err := mpegts.OpusAccessUnit(b)
 			if err != nil {
 				glitch(err)
 				break
 			}
-			n += opusSamples(pkt)
+			n += bitstream.OpusSamples(pkt)
 			b = rest
 		}
 		return int64(n) * 90000 / 48000
 	}
 	n := 0
-	for b := p.data; len(b) > 0; {
+	for b := p.Data; len(b) > 0; {
 		h, size, err := parseADTS(b)
 		if err != nil {
 			glitch(err)
@@ -171,7 +174,7 @@ func parseADTS(b []byte) (audioFormat, int, error) {
 	if len(b) < 7 || b[0] != 0xFF || b[1]&0xF6 != 0xF0 {
 		return audioFormat{}, 0, errors.New("malformed ADTS header")
 	}
-	f := audioFormat{codec: esAAC, profile: b[2] >> 6, rateIdx: b[2] >> 2 & 0x0F, chanCfg: b[2]&1<<2 | b[3]>>6}
+	f := audioFormat{codec: mpegts.AAC, profile: b[2] >> 6, rateIdx: b[2] >> 2 & 0x0F, chanCfg: b[2]&1<<2 | b[3]>>6}
 	n := int(b[3]&3)<<11 | int(b[4])<<3 | int(b[5]>>5)
 	hl := 7
 	if b[1]&1 == 0 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/roomrec/roomrec/hls"
 	"github.com/roomrec/roomrec/internal/codec"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // holdTicks is the longest time between two source pictures that is
@@ -62,7 +63,7 @@ type videoEncoder struct {
 	spec     encodeSpec
 	dir      string
 	dec      *codec.Decoder
-	decCodec esCodec
+	decCodec mpegts.Codec
 	scaler   *codec.Scaler
 	canvas   *codec.Frame
 	fit      codec.Rect
@@ -108,22 +109,22 @@ func (e *videoEncoder) file(ctx context.Context, p piece) error {
 		return fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	defer f.Close() // read-only
-	d := newDemux(countReader{f, e.count}, func(err error) { e.glitch(fmt.Errorf("%s: %w", p.file.name, err)) })
+	d := mpegts.NewReader(countReader{f, e.count}, nil, func(err error) { e.glitch(fmt.Errorf("%s: %w", p.file.name, err)) })
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		pkt, err := d.next()
+		pkt, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrCorrupt, p.file.name, err)
 		}
-		if !pkt.es.codec.isVideo() {
+		if !pkt.Stream.Codec.IsVideo() {
 			continue
 		}
-		pts := timelineBase + p.pos + wrapDelta(pkt.pts, p.file.info.first)
+		pts := timelineBase + p.pos + mpegts.WrapDelta(pkt.PTS, p.file.info.first)
 		if err := e.decode(pkt, pts); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrReencode, p.file.name, err)
 		}
@@ -131,14 +132,14 @@ func (e *videoEncoder) file(ctx context.Context, p piece) error {
 }
 
 // decode decodes one access unit and handles the pictures it completes.
-func (e *videoEncoder) decode(pkt pesPacket, pts int64) error {
+func (e *videoEncoder) decode(pkt mpegts.PES, pts int64) error {
 	var au h264.AnnexB
-	if err := au.Unmarshal(pkt.data); err != nil {
+	if err := au.Unmarshal(pkt.Data); err != nil {
 		e.glitch(fmt.Errorf("%w: %w", ErrCorrupt, err))
 		return nil
 	}
-	if e.dec == nil || e.decCodec != pkt.es.codec {
-		if err := e.openDecoder(pkt.es.codec); err != nil {
+	if e.dec == nil || e.decCodec != pkt.Stream.Codec {
+		if err := e.openDecoder(pkt.Stream.Codec); err != nil {
 			return err
 		}
 	}
@@ -151,7 +152,7 @@ func (e *videoEncoder) decode(pkt pesPacket, pts int64) error {
 	}
 	e.lastPTS, e.decoded = pts, true
 	key := h264.IsRandomAccess(au)
-	if pkt.es.codec == esH265 {
+	if pkt.Stream.Codec == mpegts.H265 {
 		key = h265.IsRandomAccess(au)
 	}
 	frames, err := e.dec.Decode(codec.Unit{PTS: pts, Keyframe: key, NALUs: au})
@@ -166,7 +167,7 @@ func (e *videoEncoder) decode(pkt pesPacket, pts int64) error {
 }
 
 // openDecoder opens a decoder for c, draining the previous one.
-func (e *videoEncoder) openDecoder(c esCodec) error {
+func (e *videoEncoder) openDecoder(c mpegts.Codec) error {
 	if e.dec != nil {
 		frames, err := e.dec.Flush()
 		if err == nil {
@@ -179,7 +180,7 @@ func (e *videoEncoder) openDecoder(c esCodec) error {
 		}
 	}
 	cc := codec.H264
-	if c == esH265 {
+	if c == mpegts.H265 {
 		cc = codec.H265
 	}
 	dec, err := codec.NewDecoder(cc, codec.DecoderConfig{})

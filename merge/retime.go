@@ -3,6 +3,8 @@ package merge
 import (
 	"errors"
 	"io"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // retimeReader streams a TS file with every PTS, DTS and PCR moved by off
@@ -29,7 +31,7 @@ type retimeReader struct {
 // newRetimeReader returns a reader of r's TS packets with timestamps moved
 // by off.
 func newRetimeReader(r io.Reader, off int64, count func(int)) *retimeReader {
-	return &retimeReader{r: r, off: off, buf: make([]byte, tsPacketSize*256), pmtPID: -1, count: count}
+	return &retimeReader{r: r, off: off, buf: make([]byte, mpegts.PacketSize*256), pmtPID: -1, count: count}
 }
 
 // Read returns the next bytes of the retimed file.
@@ -70,14 +72,14 @@ func (t *retimeReader) refill() {
 	default:
 		t.empty = 0
 	}
-	for !t.raw && t.end-t.ready >= tsPacketSize {
-		p := t.buf[t.ready : t.ready+tsPacketSize]
-		if p[0] != tsSync {
+	for !t.raw && t.end-t.ready >= mpegts.PacketSize {
+		p := t.buf[t.ready : t.ready+mpegts.PacketSize]
+		if p[0] != mpegts.SyncByte {
 			t.raw = true
 			break
 		}
 		t.patch(p)
-		t.ready += tsPacketSize
+		t.ready += mpegts.PacketSize
 	}
 	if t.raw || t.eof || t.err != nil {
 		t.ready = t.end // the rest as is
@@ -86,39 +88,37 @@ func (t *retimeReader) refill() {
 
 // patch moves the timestamps of one packet.
 func (t *retimeReader) patch(p []byte) {
-	afc := p[3] >> 4 & 3
-	off := 4
-	if afc&2 != 0 {
-		n := int(p[4])
-		if n >= 7 && p[5]&0x10 != 0 { // PCR
-			base := int64(p[6])<<25 | int64(p[7])<<17 | int64(p[8])<<9 | int64(p[9])<<1 | int64(p[10]>>7)
-			base = (base + t.off) & tsMask
-			p[6], p[7], p[8], p[9] = byte(base>>25), byte(base>>17), byte(base>>9), byte(base>>1)
-			p[10] = p[10]&0x7F | byte(base&1)<<7
-		}
-		off += 1 + n
+	if p[3]&0x20 != 0 && p[4] >= 7 && p[5]&0x10 != 0 { // an adaptation field with a PCR
+		base := int64(p[6])<<25 | int64(p[7])<<17 | int64(p[8])<<9 | int64(p[9])<<1 | int64(p[10]>>7)
+		base = (base + t.off) & mpegts.Mask
+		p[6], p[7], p[8], p[9] = byte(base>>25), byte(base>>17), byte(base>>9), byte(base>>1)
+		p[10] = p[10]&0x7F | byte(base&1)<<7
 	}
-	pid, pusi := int(p[1]&0x1F)<<8|int(p[2]), p[1]&0x40 != 0
-	if afc&1 == 0 || off >= tsPacketSize || !pusi {
+	pid, pusi, b := mpegts.Payload(p)
+	if b == nil || !pusi {
 		return
 	}
-	b := p[off:]
 	switch {
 	case pid == 0:
-		if v := parsePAT(b); v >= 0 {
+		if v, err := mpegts.ParsePAT(b); err == nil && v >= 0 {
 			t.pmtPID = v
 		}
 		return
-	case pid == t.pmtPID || pid == 0x1FFF:
+	case int(pid) == t.pmtPID || pid == 0x1FFF:
 		return
 	case len(b) < 14 || b[0] != 0 || b[1] != 0 || b[2] != 1:
 		return
 	}
 	flags, hl := b[7]>>6, int(b[8])
 	if flags&2 != 0 && hl >= 5 {
-		writeTimestamp(b[9:14], readTimestamp(b[9:14])+t.off)
+		retime(b[9:14], t.off)
 	}
 	if flags == 3 && hl >= 10 && len(b) >= 19 {
-		writeTimestamp(b[14:19], readTimestamp(b[14:19])+t.off)
+		retime(b[14:19], t.off)
 	}
+}
+
+// retime moves the 5-byte PES timestamp at b by off, keeping its prefix.
+func retime(b []byte, off int64) {
+	mpegts.PutTimestamp(b, b[0]>>4, mpegts.ReadTimestamp(b)+off)
 }

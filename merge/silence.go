@@ -2,12 +2,12 @@ package merge
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // Audio gaps are filled with silence in the recording's own codec, made
@@ -21,71 +21,6 @@ import (
 // maxSilence bounds one silence segment (it is built in memory: about
 // 1 MB of TS for 5 minutes).
 const maxSilence = 5 * time.Minute
-
-// opusAccessUnit splits the first Opus access unit (control header, then
-// the packet) off b.
-func opusAccessUnit(b []byte) (pkt, rest []byte, err error) {
-	if len(b) < 3 || b[0] != 0x7F || b[1]&0xE0 != 0xE0 {
-		return nil, nil, errors.New("malformed Opus control header")
-	}
-	flags, i, size := b[1], 2, 0
-	for {
-		if i >= len(b) {
-			return nil, nil, errors.New("malformed Opus control header: cut short")
-		}
-		v := b[i]
-		i++
-		size += int(v)
-		if v != 0xFF {
-			break
-		}
-	}
-	if flags&0x10 != 0 { // start trim
-		i += 2
-	}
-	if flags&0x08 != 0 { // end trim
-		i += 2
-	}
-	if flags&0x04 != 0 && i < len(b) { // control extension
-		i += 1 + int(b[i])
-	}
-	if i+size > len(b) || size == 0 {
-		return nil, nil, fmt.Errorf("malformed Opus access unit: a packet of %d bytes in %d", size, len(b)-min(i, len(b)))
-	}
-	return b[i : i+size], b[i+size:], nil
-}
-
-// opusSamples returns the samples (at 48 kHz) of an Opus packet from its
-// TOC byte (RFC 6716 §3.1), or 0 for a malformed one.
-func opusSamples(p []byte) int {
-	if len(p) == 0 {
-		return 0
-	}
-	cfg := int(p[0] >> 3)
-	var per int
-	switch {
-	case cfg < 12: // SILK: 10, 20, 40, 60 ms
-		per = [...]int{480, 960, 1920, 2880}[cfg&3]
-	case cfg < 16: // hybrid: 10, 20 ms
-		per = [...]int{480, 960}[cfg&1]
-	default: // CELT: 2.5, 5, 10, 20 ms
-		per = [...]int{120, 240, 480, 960}[cfg&3]
-	}
-	n := 1
-	switch p[0] & 3 {
-	case 1, 2:
-		n = 2
-	case 3:
-		if len(p) < 2 {
-			return 0
-		}
-		n = int(p[1] & 0x3F)
-	}
-	if n*per > 5760 { // 120 ms at most
-		return 0
-	}
-	return n * per
-}
 
 // bitWriter writes big-endian bit fields.
 type bitWriter struct {
@@ -150,9 +85,9 @@ func silentOpus(channels int) []byte {
 // canSilence returns nil if silence can be made in format f, else why not.
 func (f audioFormat) canSilence() error {
 	switch {
-	case f.codec == esOpus:
+	case f.codec == mpegts.Opus:
 		return nil
-	case f.codec != esAAC:
+	case f.codec != mpegts.AAC:
 		return fmt.Errorf("no audio format known")
 	case f.profile != 1:
 		return fmt.Errorf("AAC profile %d is not AAC-LC", f.profile+1)
@@ -183,7 +118,7 @@ func newSilence(f audioFormat, from, to int64) *silenceSpec {
 
 // samples returns the samples per frame of the spec's format.
 func (s silenceSpec) samples() int64 {
-	if s.format.codec == esOpus {
+	if s.format.codec == mpegts.Opus {
 		return 960
 	}
 	return 1024
@@ -206,7 +141,7 @@ func (s silenceSpec) build() ([]byte, error) {
 		Output:         out,
 	}
 	var frame []byte
-	if s.format.codec == esOpus {
+	if s.format.codec == mpegts.Opus {
 		cfg.Audio, cfg.AudioChannels = hls.CodecOpus, max(s.format.channels, 1)
 		if s.format.channels == 0 {
 			cfg.AudioChannels = 2
@@ -224,7 +159,7 @@ func (s silenceSpec) build() ([]byte, error) {
 	rate, per := int64(s.format.rate), s.samples()
 	for i := range int64(s.frames) {
 		pts := timelineBase + s.pts + i*per*90000/rate
-		if s.format.codec == esOpus {
+		if s.format.codec == mpegts.Opus {
 			err = seg.WriteOpus(pts, frame)
 		} else {
 			err = seg.WriteAAC(pts, frame)

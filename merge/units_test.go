@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomrec/roomrec/internal/mpegts"
 	"github.com/roomrec/roomrec/internal/oracle"
 )
 
@@ -16,7 +17,7 @@ import (
 // expected duration, and digital silence.
 func TestSilence(t *testing.T) {
 	aac := func(rateIdx byte, channels int) audioFormat {
-		return audioFormat{codec: esAAC, rate: aacRates[rateIdx], channels: channels, profile: 1, rateIdx: rateIdx, chanCfg: byte(channels)}
+		return audioFormat{codec: mpegts.AAC, rate: aacRates[rateIdx], channels: channels, profile: 1, rateIdx: rateIdx, chanCfg: byte(channels)}
 	}
 	tests := []struct {
 		name   string
@@ -25,8 +26,8 @@ func TestSilence(t *testing.T) {
 		{"AAC 48 kHz mono", aac(3, 1)},
 		{"AAC 44.1 kHz stereo", aac(4, 2)},
 		{"AAC 16 kHz mono", aac(8, 1)},
-		{"Opus mono", audioFormat{codec: esOpus, rate: 48000, channels: 1}},
-		{"Opus without channel descriptor", audioFormat{codec: esOpus, rate: 48000}},
+		{"Opus mono", audioFormat{codec: mpegts.Opus, rate: 48000, channels: 1}},
+		{"Opus without channel descriptor", audioFormat{codec: mpegts.Opus, rate: 48000}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,8 +62,8 @@ func TestSilence(t *testing.T) {
 		})
 	}
 	bad := []audioFormat{
-		{codec: esAAC, rate: 48000, channels: 6, profile: 1, rateIdx: 3, chanCfg: 6},
-		{codec: esAAC, rate: 48000, channels: 2, profile: 0, rateIdx: 3, chanCfg: 2},
+		{codec: mpegts.AAC, rate: 48000, channels: 6, profile: 1, rateIdx: 3, chanCfg: 6},
+		{codec: mpegts.AAC, rate: 48000, channels: 2, profile: 0, rateIdx: 3, chanCfg: 2},
 		{},
 	}
 	for _, f := range bad {
@@ -88,7 +89,7 @@ func TestRetime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, off := range []int64{0, 90000, tsWrap - in.first - 1000, -in.first} {
+		for _, off := range []int64{0, 90000, mpegts.Wrap - in.first - 1000, -in.first} {
 			// An odd reader size checks packets cut across reads.
 			out, err := io.ReadAll(io.LimitReader(newRetimeReader(oddReader{bytes.NewReader(orig)}, off, nil), 1<<30))
 			if err != nil {
@@ -98,8 +99,8 @@ func TestRetime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.first != (in.first+off)&tsMask || got.end != in.end || got.frames != in.frames {
-				t.Errorf("%s +%d: first %d end %d frames %d, want %d %d %d", f.name, off, got.first, got.end, got.frames, (in.first+off)&tsMask, in.end, in.frames)
+			if got.first != (in.first+off)&mpegts.Mask || got.end != in.end || got.frames != in.frames {
+				t.Errorf("%s +%d: first %d end %d frames %d, want %d %d %d", f.name, off, got.first, got.end, got.frames, (in.first+off)&mpegts.Mask, in.end, in.frames)
 			}
 			if diff := diffBytes(orig, out); len(out) != len(orig) || diff > got.frames*12+len(orig)/188*6 {
 				t.Errorf("%s: %d bytes differ", f.name, diff)
@@ -165,28 +166,6 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return len(a) == len(b)
-}
-
-func TestOpusSamples(t *testing.T) {
-	tests := []struct {
-		pkt  []byte
-		want int
-	}{
-		{[]byte{0xF8, 0xFF, 0xFE}, 960}, // CELT 20 ms
-		{[]byte{0xFC, 0xFF, 0xFE}, 960}, // CELT 20 ms stereo
-		{[]byte{0x08 | 1, 0, 0}, 1920},  // SILK 20 ms, two frames
-		{[]byte{0x18 | 3, 2}, 2 * 2880}, // SILK 60 ms, two frames (code 3)
-		{[]byte{0x18 | 3, 3}, 0},        // 180 ms: more than 120 ms
-		{[]byte{0x78 | 2, 0}, 1920},     // hybrid 20 ms, two frames
-		{[]byte{0x80}, 120},             // CELT 2.5 ms
-		{[]byte{0x83}, 0},               // code 3 without a count
-		{nil, 0},
-	}
-	for _, tc := range tests {
-		if got := opusSamples(tc.pkt); got != tc.want {
-			t.Errorf("opusSamples(% x) = %d, want %d", tc.pkt, got, tc.want)
-		}
-	}
 }
 
 func TestProgress(t *testing.T) {

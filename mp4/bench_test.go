@@ -156,15 +156,7 @@ func peakRSS(b *testing.B, dir, key string) int64 {
 // repetition marked with a discontinuity, and returns its key.
 func bigPlaylist(b *testing.B, dir, key string, n int) string {
 	b.Helper()
-	f, err := os.Open(filepath.Join(dir, key))
-	if err != nil {
-		b.Fatal(err)
-	}
-	pl, err := hls.ReadPlaylist(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	pl := readPlaylist(b, filepath.Join(dir, key))
 	segs := pl.Segments
 	pl.Segments = nil
 	for i := range n {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // clipTicks is the length of the committed clips (10 s) in 90 kHz ticks.
@@ -38,7 +39,7 @@ func checkSamples(t *testing.T, tr mp4Track, want []frame, video, h265 bool) {
 		if !bytes.Equal(s.data, w) {
 			t.Fatalf("%s sample %d: %d bytes differ from the %d of the TS", tr.handler, i, len(s.data), len(w))
 		}
-		dts := scale(wrapDelta(want[i].dts, want[0].dts))
+		dts := scale(mpegts.WrapDelta(want[i].dts, want[0].dts))
 		tol := int64(1)
 		if !video { // frames after the first of a PES get truncated 90 kHz times
 			tol = int64(tr.timescale) / 1000
@@ -46,7 +47,7 @@ func checkSamples(t *testing.T, tr mp4Track, want []frame, video, h265 bool) {
 		if d := s.dts - dts; d < -tol || d > tol {
 			t.Fatalf("%s sample %d: DTS %d, want %d", tr.handler, i, s.dts, dts)
 		}
-		if cts := scale(wrapDelta(want[i].pts, want[i].dts)); int64(s.cts) != cts {
+		if cts := scale(mpegts.WrapDelta(want[i].pts, want[i].dts)); int64(s.cts) != cts {
 			t.Fatalf("%s sample %d: composition offset %d, want %d", tr.handler, i, s.cts, cts)
 		}
 	}

@@ -14,14 +14,15 @@
 // #EXT-X-TRTC-START-REC-TIME (1 ms precision), so an audio playlist that
 // starts 3 s after the video starts 3 s into the MP4.
 //
-// The MPEG-TS reader is the package's own, not mediacommon's mpegts.Reader:
-// that reader (through go-astits) allocates for every 188-byte packet and
-// reads ~175 MB/s here, which alone takes as long as FFmpeg's whole remux,
-// so the speed goal (faster than `ffmpeg -c copy -movflags +faststart`)
-// could not be met; it also rewinds the input to find the PMT. Ours reads
-// packets in place and gathers each PES in a reused buffer (no allocation
-// per packet). The tests read every segment back with mediacommon's reader
-// and compare the MP4's samples with it byte for byte.
+// The MPEG-TS reader is the module's own (internal/mpegts, shared with the
+// merge tool), not mediacommon's mpegts.Reader: that reader (through
+// go-astits) allocates for every 188-byte packet and reads ~175 MB/s here,
+// which alone takes as long as FFmpeg's whole remux, so the speed goal
+// (faster than `ffmpeg -c copy -movflags +faststart`) could not be met; it
+// also rewinds the input to find the PMT. Ours reads packets in place and
+// gathers each PES in a reused buffer (no allocation per packet). The tests
+// read every segment back with mediacommon's reader and compare the MP4's
+// samples with it byte for byte.
 //
 // A playlist or segment that is missing or cannot be read fails the
 // conversion (ErrSource), as does one that is not a usable recording

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/roomrec/roomrec/errcode"
-	"github.com/roomrec/roomrec/hls"
 )
 
 // smallRecording writes the clips once as a mixed playlist rec.m3u8 (five
@@ -21,17 +20,8 @@ func smallRecording(t *testing.T) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
 	record(t, dir, clipMedia(t, 1), layout{name: "rec"})
-	f, err := os.Open(filepath.Join(dir, "rec.m3u8"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pl, err := hls.ReadPlaylist(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var segs []string
-	for _, s := range pl.Segments {
+	for _, s := range readPlaylist(t, filepath.Join(dir, "rec.m3u8")).Segments {
 		segs = append(segs, s.URI)
 	}
 	return dir, segs

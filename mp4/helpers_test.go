@@ -22,6 +22,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/oracle"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
@@ -137,8 +138,8 @@ func ffmpegTS(t testing.TB, args ...string) (video, audio []frame, rate, channel
 // audioFrame returns the samples per audio frame of c (AAC 1024, Opus from
 // the first packet's TOC).
 func audioFrame(c tsContent) int64 {
-	if c.rate == 48000 && len(c.audio) > 0 && opusSamples(c.audio[0].data[0]) > 0 {
-		return int64(opusSamples(c.audio[0].data[0]))
+	if c.rate == 48000 && len(c.audio) > 0 && bitstream.OpusSamples(c.audio[0].data[0]) > 0 {
+		return int64(bitstream.OpusSamples(c.audio[0].data[0]))
 	}
 	return 1024
 }
@@ -181,7 +182,7 @@ func readTSWithMediacommon(t testing.TB, data []byte) tsContent {
 			r.OnDataH265(tr, onVideo)
 		case *mpegts.CodecOpus:
 			c.rate, c.channels = 48000, codec.ChannelCount
-			r.OnDataOpus(tr, audio(func(p []byte) int64 { return int64(opusSamples(p)) * 15 / 8 }))
+			r.OnDataOpus(tr, audio(func(p []byte) int64 { return int64(bitstream.OpusSamples(p)) * 15 / 8 }))
 		case *mpegts.CodecMPEG4Audio:
 			c.rate, c.channels = codec.Config.SampleRate, codec.Config.ChannelCount
 			r.OnDataMPEG4Audio(tr, audio(func([]byte) int64 { return 1024 * 90000 / int64(c.rate) }))
@@ -419,10 +420,10 @@ func avcc(nalus [][]byte, h265 bool) []byte {
 	return b
 }
 
-// tsFrames reads every segment of the playlist in dir with mediacommon.
-func tsFrames(t testing.TB, dir, key string) tsContent {
+// readPlaylist reads and parses the playlist file at path.
+func readPlaylist(t testing.TB, path string) *hls.Playlist {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, key))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,6 +432,13 @@ func tsFrames(t testing.TB, dir, key string) tsContent {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pl
+}
+
+// tsFrames reads every segment of the playlist in dir with mediacommon.
+func tsFrames(t testing.TB, dir, key string) tsContent {
+	t.Helper()
+	pl := readPlaylist(t, filepath.Join(dir, key))
 	var all tsContent
 	for _, s := range pl.Segments {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.Dir(key), s.URI))

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/bitstream"
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // kind is the kind of a track: an MP4 holds at most one of each.
@@ -26,7 +28,7 @@ const (
 // new part. Video parameter sets are updated in place: later ones stay in
 // band and do not start a new part.
 type streamCfg struct {
-	codec         codec
+	codec         mpegts.Codec
 	vps, sps, pps []byte // video: the latest parameter sets
 	rate          int    // timescale: 90000 for video, the sample rate for audio
 	channels      int    // audio
@@ -54,7 +56,7 @@ type input struct {
 	seg    int // index of the next segment to open
 	cur    string
 	rc     io.ReadCloser
-	ts     *tsReader
+	ts     *mpegts.Reader
 	rbuf   []byte
 	found  int  // samples read from the open segment
 	begun  bool // the open segment's place on the timeline is set
@@ -108,9 +110,9 @@ func (in *input) next() (*sample, error) {
 			return nil, err
 		}
 		if !in.begun {
-			raw := p.dts
-			if in.ts.haveFirst {
-				raw = in.ts.first
+			raw := p.DTS
+			if first, ok := in.ts.First(); ok {
+				raw = first
 			}
 			in.tl.begin(raw)
 			in.begun = true
@@ -125,23 +127,23 @@ func (in *input) next() (*sample, error) {
 }
 
 // nextPES returns the next PES packet, opening segments as needed.
-func (in *input) nextPES() (pes, error) {
+func (in *input) nextPES() (mpegts.PES, error) {
 	for {
 		if in.ts == nil {
 			if err := in.openSegment(); err != nil {
-				return pes{}, err
+				return mpegts.PES{}, err
 			}
 		}
-		p, err := in.ts.next()
+		p, err := in.ts.Next()
 		switch {
 		case err == nil:
 			return p, nil
-		case errors.Is(err, errNotTS):
+		case errors.Is(err, mpegts.ErrNotTS):
 			in.close()
-			return pes{}, fmt.Errorf("%w: segment %s: %w", ErrCorrupt, in.cur, err)
+			return mpegts.PES{}, fmt.Errorf("%w: segment %s: %w", ErrCorrupt, in.cur, err)
 		case !errors.Is(err, io.EOF):
 			in.close()
-			return pes{}, fmt.Errorf("%w: segment %s: %w", ErrSource, in.cur, err)
+			return mpegts.PES{}, fmt.Errorf("%w: segment %s: %w", ErrSource, in.cur, err)
 		}
 		if in.found == 0 {
 			in.report(fmt.Errorf("%w: the segment holds no usable sample", ErrDamaged))
@@ -171,8 +173,8 @@ func (in *input) openSegment() error {
 	}
 	in.tl.disc, in.begun = seg.Discontinuity, false
 	in.rc = rc
-	in.ts = newTSReader(rc, in.rbuf, in.report)
-	in.rbuf = in.ts.buf
+	in.ts = mpegts.NewReader(rc, in.rbuf, func(err error) { in.report(fmt.Errorf("%w: %w", ErrDamaged, err)) })
+	in.rbuf = in.ts.Buffer()
 	return nil
 }
 
@@ -190,11 +192,11 @@ func segmentKey(playlist, uri string) (string, error) {
 }
 
 // expand turns a PES packet into samples in the queue.
-func (in *input) expand(p pes) error {
-	switch c := p.es.codec; {
-	case c.isVideo():
+func (in *input) expand(p mpegts.PES) error {
+	switch c := p.Stream.Codec; {
+	case c.IsVideo():
 		in.expandVideo(p)
-	case c == codecAAC:
+	case c == mpegts.AAC:
 		in.expandAAC(p)
 	default:
 		return in.expandOpus(p)
@@ -203,9 +205,9 @@ func (in *input) expand(p pes) error {
 }
 
 // expandVideo converts an access unit to an MP4 sample.
-func (in *input) expandVideo(p pes) {
-	c := p.es.codec
-	data, au := appendAVCC(in.vbuf[:0], p.data, c)
+func (in *input) expandVideo(p mpegts.PES) {
+	c := p.Stream.Codec
+	data, au := appendAVCC(in.vbuf[:0], p.Data, c)
 	in.vbuf = data
 	if au.nalus == 0 {
 		in.report(fmt.Errorf("%w: %v access unit without NAL units", ErrDamaged, c))
@@ -219,13 +221,13 @@ func (in *input) expandVideo(p pes) {
 	cfg.vps = keep(cfg.vps, au.vps)
 	cfg.sps = keep(cfg.sps, au.sps)
 	cfg.pps = keep(cfg.pps, au.pps)
-	cts := wrapDelta(p.pts, p.dts)
+	cts := mpegts.WrapDelta(p.PTS, p.DTS)
 	if cts < 0 || cts > 10*90000 {
-		in.report(fmt.Errorf("%w: PTS %d and DTS %d of a %v access unit are %d ticks apart; PTS set to DTS", ErrDamaged, p.pts, p.dts, c, cts))
+		in.report(fmt.Errorf("%w: PTS %d and DTS %d of a %v access unit are %d ticks apart; PTS set to DTS", ErrDamaged, p.PTS, p.DTS, c, cts))
 		cts = 0
 	}
 	st := &in.st[kindVideo]
-	dts := st.videoDTS(in.tl.place(p.dts))
+	dts := st.videoDTS(in.tl.place(p.DTS))
 	in.tl.extend(dts + st.step)
 	in.queue = append(in.queue, sample{kind: kindVideo, cfg: cfg, data: data, t90: dts, dts: dts, cts: int32(cts), key: au.key})
 }
@@ -239,8 +241,8 @@ func keep(cur, next []byte) []byte {
 }
 
 // expandAAC splits a PES packet into its ADTS frames.
-func (in *input) expandAAC(p pes) {
-	b, done := p.data, int64(0)
+func (in *input) expandAAC(p mpegts.PES) {
+	b, done := p.Data, int64(0)
 	for len(b) > 0 {
 		h, err := parseADTS(b)
 		if err != nil {
@@ -248,19 +250,19 @@ func (in *input) expandAAC(p pes) {
 			return
 		}
 		cfg := in.cfg[kindAudio]
-		if asc := h.audioSpecificConfig(); cfg == nil || cfg.codec != codecAAC || !bytes.Equal(cfg.asc, asc) {
-			cfg = &streamCfg{codec: codecAAC, rate: aacRates[h.rateIndex], channels: h.channels(), asc: asc}
+		if asc := h.audioSpecificConfig(); cfg == nil || cfg.codec != mpegts.AAC || !bytes.Equal(cfg.asc, asc) {
+			cfg = &streamCfg{codec: mpegts.AAC, rate: aacRates[h.rateIndex], channels: h.channels(), asc: asc}
 			in.cfg[kindAudio] = cfg
 		}
-		in.pushAudio(cfg, b[h.headerLen:h.frameLen], p.pts+done*90000/int64(cfg.rate), 1024)
+		in.pushAudio(cfg, b[h.headerLen:h.frameLen], p.PTS+done*90000/int64(cfg.rate), 1024)
 		done += 1024
 		b = b[h.frameLen:]
 	}
 }
 
 // expandOpus splits a PES packet into its Opus packets.
-func (in *input) expandOpus(p pes) error {
-	ch := p.es.channels
+func (in *input) expandOpus(p mpegts.PES) error {
+	ch := p.Stream.Channels
 	switch {
 	case ch == 0:
 		ch = 2 // no channel descriptor: assume stereo (Opus decoders downmix)
@@ -268,24 +270,24 @@ func (in *input) expandOpus(p pes) error {
 		return fmt.Errorf("%w: segment %s: Opus with channel configuration %d is not supported (1 or 2 channels)", ErrCorrupt, in.cur, ch)
 	}
 	cfg := in.cfg[kindAudio]
-	if cfg == nil || cfg.codec != codecOpus || cfg.channels != ch {
-		cfg = &streamCfg{codec: codecOpus, rate: 48000, channels: ch}
+	if cfg == nil || cfg.codec != mpegts.Opus || cfg.channels != ch {
+		cfg = &streamCfg{codec: mpegts.Opus, rate: 48000, channels: ch}
 		in.cfg[kindAudio] = cfg
 	}
-	b, done := p.data, int64(0)
+	b, done := p.Data, int64(0)
 	for len(b) > 0 {
-		pkt, rest, err := parseOpusAU(b)
+		pkt, rest, err := mpegts.OpusAccessUnit(b)
 		if err != nil {
 			in.report(fmt.Errorf("%w: %w", ErrDamaged, err))
 			return nil
 		}
 		b = rest
-		n := int64(opusSamples(pkt))
+		n := int64(bitstream.OpusSamples(pkt))
 		if n == 0 {
 			in.report(fmt.Errorf("%w: malformed Opus packet", ErrDamaged))
 			continue
 		}
-		in.pushAudio(cfg, pkt, p.pts+done*90000/48000, n)
+		in.pushAudio(cfg, pkt, p.PTS+done*90000/48000, n)
 		done += n
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 
 	"github.com/Eyevinn/mp4ff/bits"
 	"github.com/Eyevinn/mp4ff/mp4"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // TestTableSplit splits sample tables at every kind of point (run
@@ -71,7 +73,7 @@ func TestTimeline(t *testing.T) {
 		seg, disc bool // first sample of a segment, marked discontinuous
 		want      int64
 	}
-	const top = tsWrap - 9000
+	const top = mpegts.Wrap - 9000
 	cases := []struct {
 		name  string
 		steps []step
@@ -106,16 +108,16 @@ func TestAppendAVCC(t *testing.T) {
 	sps, pps, idr, aud := []byte{0x67, 1, 2}, []byte{0x68, 3}, []byte{0x65, 4, 0, 0, 3, 1}, []byte{0x09, 0xF0}
 	cases := []struct {
 		name string
-		c    codec
+		c    mpegts.Codec
 		in   []byte
 		want [][]byte
 		key  bool
 	}{
-		{"4-byte start codes, AUD dropped", codecH264, join([]byte{0, 0, 0, 1}, aud, sps, pps, idr), [][]byte{sps, pps, idr}, true},
-		{"3-byte start codes, trailing zeros", codecH264, append(join([]byte{0, 0, 1}, sps, []byte{0x41, 9}), 0, 0), [][]byte{sps, {0x41, 9}}, false},
-		{"garbage before the first start code", codecH264, append([]byte{7, 7}, join([]byte{0, 0, 1}, idr)...), [][]byte{idr}, true},
-		{"no start code", codecH264, []byte{1, 2, 3}, nil, false},
-		{"H.265 CRA, AUD dropped", codecH265, join([]byte{0, 0, 0, 1}, []byte{0x46, 1, 0x50}, []byte{0x2A, 1, 9}), [][]byte{{0x2A, 1, 9}}, true},
+		{"4-byte start codes, AUD dropped", mpegts.H264, join([]byte{0, 0, 0, 1}, aud, sps, pps, idr), [][]byte{sps, pps, idr}, true},
+		{"3-byte start codes, trailing zeros", mpegts.H264, append(join([]byte{0, 0, 1}, sps, []byte{0x41, 9}), 0, 0), [][]byte{sps, {0x41, 9}}, false},
+		{"garbage before the first start code", mpegts.H264, append([]byte{7, 7}, join([]byte{0, 0, 1}, idr)...), [][]byte{idr}, true},
+		{"no start code", mpegts.H264, []byte{1, 2, 3}, nil, false},
+		{"H.265 CRA, AUD dropped", mpegts.H265, join([]byte{0, 0, 0, 1}, []byte{0x46, 1, 0x50}, []byte{0x2A, 1, 9}), [][]byte{{0x2A, 1, 9}}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -140,8 +142,8 @@ func join(sc []byte, nalus ...[]byte) []byte {
 	return b
 }
 
-// TestAudioFrames checks the ADTS and Opus-in-TS parsers on good and bad
-// input.
+// TestAudioFrames checks the ADTS parser on good and bad input (the
+// Opus-in-TS one is internal/mpegts's).
 func TestAudioFrames(t *testing.T) {
 	adts := []byte{0xFF, 0xF1, 0x50, 0x80, 0x01, 0x3F, 0xFC, 0xAA, 0xBB} // AAC-LC 44.1 kHz stereo, 9 bytes
 	h, err := parseADTS(adts)
@@ -152,29 +154,6 @@ func TestAudioFrames(t *testing.T) {
 	for _, bad := range [][]byte{adts[:5], {0xFF, 0xF1, 0x50, 0x80, 0x02, 0x3F, 0xFC}, {0xFF, 0xF1, 0x50, 0x00, 0x01, 0x3F, 0xFC, 0, 0}} {
 		if _, err := parseADTS(bad); err == nil {
 			t.Errorf("parseADTS(% x) accepted", bad)
-		}
-	}
-	pkt := bytes.Repeat([]byte{0xFC}, 300)
-	au := append([]byte{0x7F, 0xE0, 0xFF, 45}, pkt...)
-	got, rest, err := parseOpusAU(append(au, 0x7F))
-	if err != nil || !bytes.Equal(got, pkt) || !bytes.Equal(rest, []byte{0x7F}) || opusSamples(got) != 960 {
-		t.Fatalf("parseOpusAU: %d bytes, rest % x, %v", len(got), rest, err)
-	}
-	trimmed := append([]byte{0x7F, 0xF8, 3, 0, 1, 0, 2}, 0xFC, 1, 2) // start and end trim
-	if got, _, err := parseOpusAU(trimmed); err != nil || !bytes.Equal(got, []byte{0xFC, 1, 2}) {
-		t.Fatalf("parseOpusAU with trims: % x %v", got, err)
-	}
-	for _, bad := range [][]byte{{0x7F, 0xE0}, {0x7F, 0xE0, 0xFF}, {0x7F, 0xE0, 5, 1}, {0x12, 0xE0, 1, 1}} {
-		if _, _, err := parseOpusAU(bad); err == nil {
-			t.Errorf("parseOpusAU(% x) accepted", bad)
-		}
-	}
-	for _, c := range []struct {
-		p    []byte
-		want int
-	}{{[]byte{0xFF}, 0}, {[]byte{0x0B, 0x00}, 0}, {[]byte{0x0B, 0x03}, 2880}, {[]byte{0x1B, 0x02}, 5760}, {[]byte{0x1B, 0x03}, 0}, {[]byte{0x81}, 240}} {
-		if got := opusSamples(c.p); got != c.want {
-			t.Errorf("opusSamples(% x) = %d, want %d", c.p, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/Eyevinn/mp4ff/avc"
 	"github.com/Eyevinn/mp4ff/hevc"
 	"github.com/Eyevinn/mp4ff/mp4"
+
+	"github.com/roomrec/roomrec/internal/mpegts"
 )
 
 // movieTimescale is the mvhd/tkhd/elst timescale: milliseconds, as FFmpeg
@@ -26,7 +28,7 @@ func sampleEntry(cfg *streamCfg) (entry mp4.Box, w, h int, err error) {
 		}
 	}()
 	switch cfg.codec {
-	case codecH264:
+	case mpegts.H264:
 		if cfg.sps == nil || cfg.pps == nil {
 			return nil, 0, 0, errNoParams
 		}
@@ -40,7 +42,7 @@ func sampleEntry(cfg *streamCfg) (entry mp4.Box, w, h int, err error) {
 		}
 		w, h = int(sps.Width), int(sps.Height)
 		return mp4.CreateVisualSampleEntryBox("avc1", uint16(w), uint16(h), avcC), w, h, nil
-	case codecH265:
+	case mpegts.H265:
 		if cfg.vps == nil || cfg.sps == nil || cfg.pps == nil {
 			return nil, 0, 0, errNoParams
 		}
@@ -55,7 +57,7 @@ func sampleEntry(cfg *streamCfg) (entry mp4.Box, w, h int, err error) {
 		ww, hh := sps.ImageSize()
 		w, h = int(ww), int(hh)
 		return mp4.CreateVisualSampleEntryBox("hvc1", uint16(w), uint16(h), hvcC), w, h, nil
-	case codecAAC:
+	case mpegts.AAC:
 		return mp4.CreateAudioSampleEntryBox("mp4a", uint16(cfg.channels), 16, entryRate(cfg.rate),
 			mp4.CreateEsdsBox(cfg.asc)), 0, 0, nil
 	default:
@@ -155,7 +157,7 @@ func (p *part) header(wall time.Time) ([]byte, Part, error) {
 // brands returns the ftyp's compatible brands (FFmpeg's choice).
 func brands(tracks []*ptrack) []string {
 	b := []string{"isom", "iso2"}
-	if tracks[0].cfg.codec == codecH264 {
+	if tracks[0].cfg.codec == mpegts.H264 {
 		b = append(b, "avc1")
 	}
 	return append(b, "mp41")
@@ -203,7 +205,7 @@ func buildTrak(t *ptrack, tt trackTiming, id uint32, delay int64, mvhd *mp4.Mvhd
 	tkhd.TrackID, tkhd.Flags = id, 3 // enabled, in movie
 	tkhd.CreationTime, tkhd.ModificationTime = mvhd.CreationTime, mvhd.ModificationTime
 	tkhd.Duration = toMovie(delay) + toMovie(tt.pres90)
-	if t.cfg.codec.isVideo() {
+	if t.cfg.codec.IsVideo() {
 		tkhd.Width, tkhd.Height = mp4.Fixed32(t.w<<16), mp4.Fixed32(t.h<<16)
 	} else {
 		tkhd.Volume = 0x0100
@@ -220,7 +222,7 @@ func buildTrak(t *ptrack, tt trackTiming, id uint32, delay int64, mvhd *mp4.Mvhd
 	mdhd.SetLanguage("und")
 	mdia.AddChild(mdhd)
 	handler, mhd := "audio", mp4.Box(mp4.CreateSmhd())
-	if t.cfg.codec.isVideo() {
+	if t.cfg.codec.IsVideo() {
 		handler, mhd = "video", mp4.CreateVmhd()
 	}
 	hdlr, _ := mp4.CreateHdlr(handler) // fails only for unknown handler types
@@ -265,7 +267,7 @@ func buildStbl(t *ptrack, base *int64, co64 bool) *mp4.StblBox {
 	if len(t.tab.cts.vals) > 1 || t.tab.cts.first() != 0 {
 		stbl.AddChild(runBox("ctts", &t.tab.cts))
 	}
-	if t.cfg.codec.isVideo() {
+	if t.cfg.codec.IsVideo() {
 		stbl.AddChild(stssBox(t.tab.sync))
 	}
 	stbl.AddChild(stscBox(&t.tab))

@@ -1,25 +1,14 @@
 package mp4
 
+import "github.com/roomrec/roomrec/internal/mpegts"
+
 // Timestamps in MPEG-TS are 33-bit 90 kHz values that wrap (every 26.5 h)
 // and may jump; the output timeline is a plain int64 in 90 kHz ticks.
-const (
-	tsWrap   = int64(1) << 33
-	tsMask   = tsWrap - 1
-	backJump = 90000 // a segment starting more than 1 s back without a discontinuity tag starts a new timeline
-)
+const backJump = 90000 // a segment starting more than 1 s back without a discontinuity tag starts a new timeline
 
 // maxFrameStep is the longest DTS step taken for a video frame's duration;
 // a longer one is a gap.
 const maxFrameStep = 90000
-
-// wrapDelta returns a - b for 33-bit timestamps, in (-2^32, 2^32].
-func wrapDelta(a, b int64) int64 {
-	d := (a - b) & tsMask
-	if d > tsWrap/2 {
-		d -= tsWrap
-	}
-	return d
-}
 
 // floorDiv divides rounding towards minus infinity.
 func floorDiv(a, b int64) int64 {
@@ -56,7 +45,7 @@ func (t *timeline) begin(raw int64) {
 		t.lastRaw, t.lastOut, t.end = raw, t.base, t.base
 		return
 	}
-	out := t.lastOut + wrapDelta(raw, t.lastRaw)
+	out := t.lastOut + mpegts.WrapDelta(raw, t.lastRaw)
 	if (t.disc && out < t.end) || (!t.disc && out < t.end-backJump) {
 		out = t.end
 	}
@@ -66,7 +55,7 @@ func (t *timeline) begin(raw int64) {
 // place returns the output time of raw, the 33-bit timestamp of the next
 // sample in read order.
 func (t *timeline) place(raw int64) int64 {
-	out := t.lastOut + wrapDelta(raw, t.lastRaw)
+	out := t.lastOut + mpegts.WrapDelta(raw, t.lastRaw)
 	t.lastRaw, t.lastOut = raw, out
 	return out
 }

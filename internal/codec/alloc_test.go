@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
 
@@ -70,7 +71,7 @@ func allocsVideo(t *testing.T) {
 func allocsDecoder(t *testing.T) {
 	units := loadUnits(t, H264, filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"))[:30]
 	for i := range units {
-		units[i].NALUs, units[i].Data = splitAnnexB(nil, units[i].Data), nil
+		units[i].NALUs, units[i].Data = bitstream.SplitAnnexB(nil, units[i].Data), nil
 	}
 	d, err := NewDecoder(H264, DecoderConfig{})
 	if err != nil {

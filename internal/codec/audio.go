@@ -5,6 +5,8 @@ package codec
 import (
 	"errors"
 	"time"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
 )
 
 // AudioTranscoder turns a WebRTC Opus stream into AAC-LC frames for
@@ -96,7 +98,7 @@ func (t *AudioTranscoder) Write(pts int64, packet []byte) ([]Packet, error) {
 	}
 	t.out = t.out[:0]
 	t.stats.Packets++
-	dur := opusSamples(packet)
+	dur := bitstream.StrictOpusSamples(packet)
 	maxGap := int64(t.cfg.MaxGap) * 48000 / int64(time.Second)
 	gap := pts - (t.base48 + t.in)
 	switch {

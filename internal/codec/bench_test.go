@@ -80,12 +80,23 @@ func mallocs() uint64 {
 	return m.Mallocs
 }
 
-// report adds the side-by-side metrics.
-func report(b *testing.B, ours, cli time.Duration, media time.Duration, allocs uint64, frames int) {
+// compare runs ours and the FFmpeg command line cli b.N times each, and
+// reports the CPU both take per stream (media long, of frames frames) and
+// our allocations per frame.
+func compare(b *testing.B, ours func(), cli []string, media time.Duration, frames int) {
+	var our, their time.Duration
+	var allocs uint64
+	for range b.N {
+		start, m0 := cpuTime(), mallocs()
+		ours()
+		our += cpuTime() - start
+		allocs += mallocs() - m0
+		their += cliCPU(b, cli...)
+	}
 	n := float64(b.N)
-	b.ReportMetric(100*ours.Seconds()/n/media.Seconds(), "%core/stream")
-	b.ReportMetric(100*cli.Seconds()/n/media.Seconds(), "ffmpeg-%core/stream")
-	b.ReportMetric(ours.Seconds()/cli.Seconds(), "ratio")
+	b.ReportMetric(100*our.Seconds()/n/media.Seconds(), "%core/stream")
+	b.ReportMetric(100*their.Seconds()/n/media.Seconds(), "ffmpeg-%core/stream")
+	b.ReportMetric(our.Seconds()/their.Seconds(), "ratio")
 	b.ReportMetric(float64(allocs)/n/float64(frames), "allocs/frame")
 }
 
@@ -104,16 +115,9 @@ func BenchmarkAudioVsFFmpeg(b *testing.B) {
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
-			var ours, cli time.Duration
-			var allocs uint64
-			for range b.N {
-				start, m0 := cpuTime(), mallocs()
-				transcodeOpusLoop(b, tc.cfg, clip, loops)
-				ours += cpuTime() - start
-				allocs += mallocs() - m0
-				cli += cliCPU(b, append(append([]string{"-i", long, "-c:a", "aac"}, tc.cli...), "-f", "mpegts", "/dev/null")...)
-			}
-			report(b, ours, cli, loops*10*time.Second, allocs, loops*len(clip))
+			compare(b, func() { transcodeOpusLoop(b, tc.cfg, clip, loops) },
+				append(append([]string{"-i", long, "-c:a", "aac"}, tc.cli...), "-f", "mpegts", "/dev/null"),
+				loops*10*time.Second, loops*len(clip))
 		})
 	}
 }
@@ -160,16 +164,8 @@ func BenchmarkVideoVsFFmpeg(b *testing.B) {
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
-			var ours, cli time.Duration
-			var allocs uint64
-			for range b.N {
-				start, m0 := cpuTime(), mallocs()
-				transcodeVP8Loop(b, clip, loops)
-				ours += cpuTime() - start
-				allocs += mallocs() - m0
-				cli += cliCPU(b, append(tc.cli, "-f", "mpegts", "/dev/null")...)
-			}
-			report(b, ours, cli, loops*10*time.Second, allocs, loops*len(clip))
+			compare(b, func() { transcodeVP8Loop(b, clip, loops) },
+				append(tc.cli, "-f", "mpegts", "/dev/null"), loops*10*time.Second, loops*len(clip))
 		})
 	}
 }

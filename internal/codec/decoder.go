@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"runtime"
 	"unsafe"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
 )
 
 // maxUnit bounds the size of one compressed frame (a 4K keyframe is a few
@@ -82,7 +84,7 @@ func (d *Decoder) Decode(u Unit) ([]*Frame, error) {
 	defer runtime.KeepAlive(d)
 	data := u.Data
 	if len(data) == 0 && len(u.NALUs) > 0 && (d.codec == H264 || d.codec == H265) {
-		d.annexb = appendAnnexB(d.annexb[:0], u.NALUs)
+		d.annexb = bitstream.AppendAnnexB(d.annexb[:0], u.NALUs)
 		data = d.annexb
 	}
 	if len(data) == 0 || len(data) > maxUnit {

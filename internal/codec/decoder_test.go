@@ -9,25 +9,14 @@ import (
 	"testing"
 
 	"github.com/roomrec/roomrec/errcode"
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
 
 // Every committed clip decodes frame for frame at its size; Opus decodes to
 // 48 kHz stereo float planar, 960 samples per 20 ms packet.
 func TestDecoderClips(t *testing.T) {
-	cases := []struct {
-		codec  Codec
-		path   string
-		frames int
-		w, h   int
-	}{
-		{VP8, filepath.Join(testpub.MediaDir(), "vp8_640x360_15fps.ivf"), 150, 640, 360},
-		{H264, filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 150, 640, 360},
-		{VP9, filepath.Join(ingestMedia(), "vp9_320x180_15fps.ivf"), 45, 320, 180},
-		{AV1, filepath.Join(ingestMedia(), "av1_320x180_15fps.ivf"), 45, 320, 180},
-		{H265, filepath.Join(ingestMedia(), "h265_320x180_15fps.h265"), 45, 320, 180},
-		{Opus, filepath.Join(testpub.MediaDir(), "opus_48k_stereo.ogg"), 501, 0, 0},
-	}
+	cases := append(videoClips(), testClip{Opus, filepath.Join(testpub.MediaDir(), "opus_48k_stereo.ogg"), 501, 0, 0})
 	for _, tc := range cases {
 		t.Run(tc.codec.String(), func(t *testing.T) {
 			d, err := NewDecoder(tc.codec, DecoderConfig{})
@@ -45,7 +34,7 @@ func TestDecoderClips(t *testing.T) {
 			}
 			for i, u := range units {
 				if tc.codec == H264 && i%2 == 0 { // the NAL unit form too
-					u = Unit{PTS: u.PTS, Keyframe: u.Keyframe, NALUs: splitAnnexB(nil, u.Data)}
+					u = Unit{PTS: u.PTS, Keyframe: u.Keyframe, NALUs: bitstream.SplitAnnexB(nil, u.Data)}
 				}
 				frames, err := d.Decode(u)
 				if err != nil {

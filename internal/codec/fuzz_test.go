@@ -3,7 +3,6 @@
 package codec
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"path/filepath"
@@ -63,25 +62,4 @@ func checkFuzzResult(t *testing.T, c Codec, frames []*Frame, err error) {
 			t.Fatalf("%v: picture %dx%d with a plane of %d bytes", c, f.Width(), f.Height(), len(f.Plane(0)))
 		}
 	}
-}
-
-// FuzzSplitAnnexB checks that splitting an Annex B stream and joining it
-// again is stable and never panics.
-func FuzzSplitAnnexB(f *testing.F) {
-	f.Add([]byte{0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0})
-	f.Add([]byte{0, 0, 1})
-	f.Add([]byte{1, 0, 0, 1, 0, 0})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		nalus := splitAnnexB(nil, b)
-		for _, n := range nalus {
-			if len(n) == 0 || n[len(n)-1] == 0 || bytes.Contains(n, []byte{0, 0, 1}) {
-				t.Fatalf("bad NAL unit %x from %x", n, b)
-			}
-		}
-		again := splitAnnexB(nil, appendAnnexB(nil, nalus))
-		if len(again) != len(nalus) {
-			t.Fatalf("%d units, %d after a round trip", len(nalus), len(again))
-		}
-		opusSamples(b)
-	})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
 
@@ -24,6 +25,26 @@ var t0 = time.Date(2033, 5, 31, 9, 45, 51, 825_000_000, time.UTC)
 func ingestMedia() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "ingest", "testdata", "media")
+}
+
+// testClip is a committed clip: its codec, file, frame count and picture
+// size.
+type testClip struct {
+	codec  Codec
+	path   string
+	frames int
+	w, h   int
+}
+
+// videoClips returns the committed video clips, one per codec.
+func videoClips() []testClip {
+	return []testClip{
+		{VP8, filepath.Join(testpub.MediaDir(), "vp8_640x360_15fps.ivf"), 150, 640, 360},
+		{H264, filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 150, 640, 360},
+		{VP9, filepath.Join(ingestMedia(), "vp9_320x180_15fps.ivf"), 45, 320, 180},
+		{AV1, filepath.Join(ingestMedia(), "av1_320x180_15fps.ivf"), 45, 320, 180},
+		{H265, filepath.Join(ingestMedia(), "h265_320x180_15fps.h265"), 45, 320, 180},
+	}
 }
 
 // loadUnits loads a clip as Units with 90 kHz (video) or 48 kHz (Opus) PTS.
@@ -73,7 +94,7 @@ func loadH265(path string) ([]testpub.Sample, error) {
 	var out []testpub.Sample
 	var au []byte
 	vcl, key := false, false
-	for _, n := range splitAnnexB(nil, data) {
+	for _, n := range bitstream.SplitAnnexB(nil, data) {
 		typ := n[0] >> 1 & 0x3f
 		isVCL := typ < 32
 		if vcl && (!isVCL || len(n) > 2 && n[2]&0x80 != 0) {
@@ -137,7 +158,7 @@ func probeFrames(t testing.TB, path string) (keys []bool, sizes [][2]int) {
 }
 
 // annexB joins NAL units with start codes.
-func annexB(nalus [][]byte) []byte { return appendAnnexB(nil, nalus) }
+func annexB(nalus [][]byte) []byte { return bitstream.AppendAnnexB(nil, nalus) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
 

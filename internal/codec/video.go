@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+
+	"github.com/roomrec/roomrec/internal/bitstream"
 )
 
 // VideoTranscoder turns a VP8, VP9, AV1, H.265 (or H.264) stream into H.264
@@ -243,7 +245,7 @@ func (t *VideoTranscoder) emit(pkts []Packet) {
 			t.bufs[i] = make([]byte, 0, 2*len(p.Data))
 		}
 		t.bufs[i] = append(t.bufs[i][:0], p.Data...)
-		t.nalus[i] = splitAnnexB(t.nalus[i][:0], t.bufs[i])
+		t.nalus[i] = bitstream.SplitAnnexB(t.nalus[i][:0], t.bufs[i])
 		dts := min(p.DTS, p.PTS)
 		t.aus = append(t.aus, AccessUnit{NALUs: t.nalus[i], PTS: p.PTS, DTS: dts, Keyframe: p.Keyframe,
 			Width: t.w, Height: t.h, ResolutionChanged: t.resized})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/roomrec/roomrec/errcode"
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/oracle"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
@@ -68,19 +69,7 @@ func hasNALU(nalus [][]byte, typ byte) bool {
 // complaint, with one output picture per input frame at the source's size
 // and timestamps, and a keyframe every 2 s (30 frames at 15 fps).
 func TestVideoTranscodeOracle(t *testing.T) {
-	cases := []struct {
-		codec  Codec
-		path   string
-		frames int
-		w, h   int
-	}{
-		{VP8, filepath.Join(testpub.MediaDir(), "vp8_640x360_15fps.ivf"), 150, 640, 360},
-		{H264, filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 150, 640, 360},
-		{VP9, filepath.Join(ingestMedia(), "vp9_320x180_15fps.ivf"), 45, 320, 180},
-		{AV1, filepath.Join(ingestMedia(), "av1_320x180_15fps.ivf"), 45, 320, 180},
-		{H265, filepath.Join(ingestMedia(), "h265_320x180_15fps.h265"), 45, 320, 180},
-	}
-	for _, tc := range cases {
+	for _, tc := range videoClips() {
 		t.Run(tc.codec.String(), func(t *testing.T) {
 			units := loadUnits(t, tc.codec, tc.path)
 			vt, err := NewVideoTranscoder(VideoConfig{Input: tc.codec})
@@ -121,7 +110,7 @@ func checkH264Output(t *testing.T, data [][]byte, meta []AccessUnit, frames, w, 
 	}
 	seg := segmenter(t, dir, hls.Config{Video: hls.CodecH264})
 	for i, m := range meta {
-		if err := seg.WriteH264(m.PTS, m.DTS, splitAnnexB(nil, data[i])); err != nil {
+		if err := seg.WriteH264(m.PTS, m.DTS, bitstream.SplitAnnexB(nil, data[i])); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -214,7 +203,7 @@ func TestVideoResolutionChange(t *testing.T) {
 	dir := t.TempDir()
 	seg := segmenter(t, dir, hls.Config{Video: hls.CodecH264})
 	for i, m := range meta { // the segmenter cuts at the new SPS size itself
-		if err := seg.WriteH264(m.PTS, m.DTS, splitAnnexB(nil, data[i])); err != nil {
+		if err := seg.WriteH264(m.PTS, m.DTS, bitstream.SplitAnnexB(nil, data[i])); err != nil {
 			t.Fatal(err)
 		}
 	}

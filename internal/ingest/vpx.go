@@ -13,15 +13,48 @@ var (
 	errKeyframe = errors.New("VP8 key frame without its start code")
 )
 
-// vp8Depacketizer reassembles VP8 frames (RFC 7741) with pion's VP8Packet.
-type vp8Depacketizer struct {
-	p   codecs.VP8Packet
+// vpxFrame gathers the media of one VP8 or VP9 frame: the part of the two
+// depacketizers that does not depend on the payload descriptor.
+type vpxFrame struct {
 	buf []byte
 	n   int // packets in the frame
 	key bool
 }
 
-func (d *vp8Depacketizer) reset() { d.buf, d.n, d.key = d.buf[:0], 0, false }
+func (f *vpxFrame) reset() { f.buf, f.n, f.key = f.buf[:0], 0, false }
+
+// add appends the media of one packet, data and err being what its payload
+// descriptor's Unmarshal returned; first, called for the frame's first
+// packet only, checks that it starts the frame and tells whether the frame
+// is a keyframe.
+func (f *vpxFrame) add(data []byte, err error, first func(data []byte) (key bool, err error)) error {
+	if err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return errEmpty
+	}
+	if f.n == 0 {
+		if f.key, err = first(data); err != nil {
+			return err
+		}
+	}
+	f.n++
+	f.buf = append(f.buf, data...)
+	return nil
+}
+
+func (f *vpxFrame) finish() (frameInfo, error) {
+	return frameInfo{media: f.n > 0, key: f.key, ready: true}, nil
+}
+
+func (f *vpxFrame) output(bool) ([][]byte, []byte) { return nil, f.buf }
+
+// vp8Depacketizer reassembles VP8 frames (RFC 7741) with pion's VP8Packet.
+type vp8Depacketizer struct {
+	p codecs.VP8Packet
+	vpxFrame
+}
 
 // startsFrame: S bit set on partition 0.
 func (d *vp8Depacketizer) startsFrame(payload []byte) bool {
@@ -30,45 +63,30 @@ func (d *vp8Depacketizer) startsFrame(payload []byte) bool {
 
 func (d *vp8Depacketizer) push(payload []byte) error {
 	data, err := d.p.Unmarshal(payload)
-	if err != nil {
-		return err
-	}
-	if len(data) == 0 {
-		return errEmpty
-	}
-	if d.n == 0 {
-		if d.p.S != 1 || d.p.PID != 0 {
-			return errNotStart
-		}
-		// The P bit of the VP8 payload header is 0 on key frames, which
-		// carry the start code 9d 01 2a after the 3-byte frame tag.
-		d.key = data[0]&0x01 == 0
-		if d.key && (len(data) < 10 || data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) {
-			return errKeyframe
-		}
-	}
-	d.n++
-	d.buf = append(d.buf, data...)
-	return nil
+	return d.add(data, err, d.first)
 }
 
-func (d *vp8Depacketizer) finish() (frameInfo, error) {
-	return frameInfo{media: d.n > 0, key: d.key, ready: true}, nil
+// first checks the first packet of a frame.
+func (d *vp8Depacketizer) first(data []byte) (bool, error) {
+	if d.p.S != 1 || d.p.PID != 0 {
+		return false, errNotStart
+	}
+	// The P bit of the VP8 payload header is 0 on key frames, which carry
+	// the start code 9d 01 2a after the 3-byte frame tag.
+	key := data[0]&0x01 == 0
+	if key && (len(data) < 10 || data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) {
+		return false, errKeyframe
+	}
+	return key, nil
 }
-
-func (d *vp8Depacketizer) output(bool) ([][]byte, []byte) { return nil, d.buf }
 
 // vp9Depacketizer reassembles VP9 frames (RFC 9628) with pion's VP9Packet.
 // The frames of all spatial layers of a picture are concatenated as
 // received (no superframe index is added).
 type vp9Depacketizer struct {
-	p   codecs.VP9Packet
-	buf []byte
-	n   int
-	key bool
+	p codecs.VP9Packet
+	vpxFrame
 }
-
-func (d *vp9Depacketizer) reset() { d.buf, d.n, d.key = d.buf[:0], 0, false }
 
 // startsFrame: B (beginning of a frame) bit set.
 func (d *vp9Depacketizer) startsFrame(payload []byte) bool {
@@ -77,28 +95,17 @@ func (d *vp9Depacketizer) startsFrame(payload []byte) bool {
 
 func (d *vp9Depacketizer) push(payload []byte) error {
 	data, err := d.p.Unmarshal(payload)
-	if err != nil {
-		return err
-	}
-	if len(data) == 0 {
-		return errEmpty
-	}
-	if d.n == 0 {
-		if !d.p.B {
-			return errNotStart
-		}
-		d.key = !d.p.P // not inter-picture predicted
-	}
-	d.n++
-	d.buf = append(d.buf, data...)
-	return nil
+	return d.add(data, err, d.first)
 }
 
-func (d *vp9Depacketizer) finish() (frameInfo, error) {
-	return frameInfo{media: d.n > 0, key: d.key, ready: true}, nil
+// first checks the first packet of a frame: key when not inter-picture
+// predicted.
+func (d *vp9Depacketizer) first([]byte) (bool, error) {
+	if !d.p.B {
+		return false, errNotStart
+	}
+	return !d.p.P, nil
 }
-
-func (d *vp9Depacketizer) output(bool) ([][]byte, []byte) { return nil, d.buf }
 
 // av1Depacketizer reassembles AV1 temporal units with pion's
 // AV1Depacketizer (which allocates per packet; AV1 is best effort here).

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/internal/ingest"
 	"github.com/roomrec/roomrec/naming"
@@ -97,7 +98,7 @@ func (in *Input) Write(f ingest.Frame) error {
 	if len(f.Data) > 0 {
 		u.data = append(u.data[:0], f.Data...)
 	} else {
-		u.data = appendAnnexB(u.data[:0], f.NALUs)
+		u.data = bitstream.AppendAnnexB(u.data[:0], f.NALUs)
 	}
 	u.arrival, u.key = f.Arrival.Sub(in.m.origin), f.Keyframe || !in.video
 	// Without a sender report ingest sets Wall to the Arrival time.

@@ -1,6 +1,7 @@
 package mix
 
 import (
+	"github.com/roomrec/roomrec/internal/bitstream"
 	"github.com/roomrec/roomrec/internal/codec"
 )
 
@@ -29,7 +30,7 @@ type output struct {
 func (m *Mixer) writeVideo(out Sink, pkts []codec.Packet, errs *error) {
 	o := &m.out
 	for _, p := range pkts {
-		o.nalus = splitAnnexB(o.nalus[:0], p.Data)
+		o.nalus = bitstream.SplitAnnexB(o.nalus[:0], p.Data)
 		m.sinkErr(out.WriteH264(p.PTS, min(p.DTS, p.PTS), o.nalus), errs)
 		m.stats.VideoFrames++
 		o.video, o.haveVideo = p.PTS, true

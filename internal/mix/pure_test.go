@@ -1,51 +1,10 @@
 package mix
 
 import (
-	"bytes"
 	"image/color"
 	"testing"
 	"time"
 )
-
-// annexBCases feed the round-trip test and the fuzz seeds.
-var annexBCases = [][][]byte{
-	{{0x67, 1, 2}, {0x68, 3}, {0x65, 4, 5, 6}},
-	{{0x41, 0, 0, 3, 1}},
-	{{0x09, 0x10}},
-	nil,
-}
-
-func TestAnnexBRoundTrip(t *testing.T) {
-	for i, nalus := range annexBCases {
-		got := splitAnnexB(nil, appendAnnexB(nil, nalus))
-		if len(got) != len(nalus) {
-			t.Fatalf("case %d: %d units, want %d", i, len(got), len(nalus))
-		}
-		for j := range got {
-			if !bytes.Equal(got[j], nalus[j]) {
-				t.Errorf("case %d unit %d: %x, want %x", i, j, got[j], nalus[j])
-			}
-		}
-	}
-	// 3-byte start codes and trailing zeros, as encoders write them.
-	got := splitAnnexB(nil, []byte{0, 0, 1, 0x67, 7, 0, 0, 0, 1, 0x68, 8, 0, 0})
-	if len(got) != 2 || !bytes.Equal(got[0], []byte{0x67, 7}) || !bytes.Equal(got[1], []byte{0x68, 8}) {
-		t.Errorf("got %x", got)
-	}
-}
-
-func FuzzSplitAnnexB(f *testing.F) {
-	for _, c := range annexBCases {
-		f.Add(appendAnnexB(nil, c))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, n := range splitAnnexB(nil, b) {
-			if len(n) == 0 || n[len(n)-1] == 0 {
-				t.Fatalf("unit %x from %x", n, b)
-			}
-		}
-	})
-}
 
 func TestDriftCorrection(t *testing.T) {
 	const d = time.Second

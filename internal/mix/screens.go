@@ -23,13 +23,20 @@ func (m *Mixer) SetLayout(p layout.Params) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	p.Custom = append([]layout.Slot(nil), p.Custom...)
+	return m.schedule(pendingLayout{p: p})
+}
+
+// schedule stamps a layout change with the mix time of the call and queues
+// it for the output. It returns ErrClosed after Close.
+func (m *Mixer) schedule(c pendingLayout) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
 		return ErrClosed
 	}
-	p.Custom = append([]layout.Slot(nil), p.Custom...)
-	m.pending = append(m.pending, pendingLayout{at: m.now(), p: p})
+	c.at = m.now()
+	m.pending = append(m.pending, c)
 	m.dirty = true
 	return nil
 }
@@ -45,15 +52,7 @@ func (m *Mixer) SetWatermarks(marks []Watermark) error {
 	if err := c.validateWatermarks(); err != nil {
 		return err
 	}
-	placed := placeMarks(marks, m.cfg.Background)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return ErrClosed
-	}
-	m.pending = append(m.pending, pendingLayout{at: m.now(), marks: placed, isMarks: true})
-	m.dirty = true
-	return nil
+	return m.schedule(pendingLayout{marks: placeMarks(marks, m.cfg.Background), isMarks: true})
 }
 
 // SetBackgroundImage replaces the background image (nil: the background
@@ -61,15 +60,7 @@ func (m *Mixer) SetWatermarks(marks []Watermark) error {
 // scaled to fill the canvas (cropped, keeping its aspect) before it
 // returns. It returns ErrClosed after Close.
 func (m *Mixer) SetBackgroundImage(img image.Image) error {
-	bg := backgroundPlanes(img, m.cfg)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return ErrClosed
-	}
-	m.pending = append(m.pending, pendingLayout{at: m.now(), bg: bg, isBg: true})
-	m.dirty = true
-	return nil
+	return m.schedule(pendingLayout{bg: backgroundPlanes(img, m.cfg), isBg: true})
 }
 
 // advance plays the joins, leaves and layout changes due by the output
