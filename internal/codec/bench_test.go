@@ -112,6 +112,9 @@ func BenchmarkAudioVsFFmpeg(b *testing.B) {
 	}{
 		{"stereo128k", AudioConfig{Channels: 2, Bitrate: 128000}, []string{"-ac", "2", "-b:a", "128k"}},
 		{"mono64k_default", AudioConfig{}, []string{"-ac", "1", "-b:a", "64k"}},
+		// The recorder's default (FFmpeg's "fast" AAC coder) against the
+		// CLI with the same coder, like for like.
+		{"mono64k_fast", AudioConfig{Options: []Option{{"aac_coder", "fast"}}}, []string{"-ac", "1", "-b:a", "64k", "-aac_coder", "fast"}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
