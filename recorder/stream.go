@@ -25,13 +25,16 @@ type stream struct {
 	key  streamKey
 	name naming.Name // the playlist's name
 
+	// mu serialises the write path (depacketized frame -> codec ->
+	// segmenter -> spool), which can take long: an encode, a segment's
+	// fsync. Describe and Stats never wait for it: what they read is in
+	// the fields below vmu, written with both locks held and read with
+	// either, so a slow disk or a starved CPU cannot stall a metrics scrape.
 	mu       sync.Mutex
 	seg      *hls.Segmenter
 	media    media // remux or transcode stage
 	codec    ingest.Codec
-	rate     int64 // the tracks' clock rate
-	mime     string
-	begin    time.Time
+	rate     int64     // the tracks' clock rate
 	cur      *pipeline // the pipeline whose frames are written
 	base     int64     // offset added to cur's timestamps, in clock ticks
 	baseSet  bool
@@ -39,10 +42,15 @@ type stream struct {
 	lastWall time.Time
 	written  bool
 	finished bool
+	in       *mix.Input // mixed-stream task: the stream's input of the mix
+
+	vmu      sync.Mutex // held briefly; never while waiting for mu
+	mime     string
+	begin    time.Time
+	src      *pipeline // = cur, for the counters
 	segments int
 	bytes    int64
 	past     StreamState // counters of pipelines that ended
-	in       *mix.Input  // mixed-stream task: the stream's input of the mix
 }
 
 func newStream(t *task, k streamKey) *stream {
@@ -85,7 +93,10 @@ func (s *stream) accepts(c ingest.Codec) string {
 func (s *stream) attach(p *pipeline) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cur, s.baseSet, s.mime = p, false, p.track.info.MimeType
+	s.cur, s.baseSet = p, false
+	s.vmu.Lock()
+	s.src, s.mime = p, p.track.info.MimeType
+	s.vmu.Unlock()
 }
 
 // join makes the stream an input of the task's mix, at once (the task's
@@ -108,7 +119,12 @@ func (s *stream) join(p *pipeline) {
 func (s *stream) detach(p *pipeline) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.vmu.Lock()
 	addStats(&s.past, p)
+	if s.src == p {
+		s.src = nil
+	}
+	s.vmu.Unlock()
 	if s.cur != p {
 		return
 	}
@@ -190,7 +206,9 @@ func (s *stream) open(p *pipeline, begin time.Time) bool {
 		return false
 	}
 	s.media, s.codec, s.rate = m, p.codec, int64(p.track.info.ClockRate)
+	s.vmu.Lock()
 	s.begin = begin
+	s.vmu.Unlock()
 	cfg := hls.Config{
 		TargetDuration: s.t.rec.cfg.SegmentDuration,
 		Start:          s.begin,
@@ -215,9 +233,12 @@ func (s *stream) open(p *pipeline, begin time.Time) bool {
 
 // onSegment runs (under s.mu, from the segmenter) after each segment.
 func (s *stream) onSegment(seg hls.Segment) {
+	s.vmu.Lock()
 	s.segments++
 	s.bytes += seg.Size
-	if s.segments == 1 {
+	first := s.segments == 1
+	s.vmu.Unlock()
+	if first {
 		s.t.emit(callback.FileSlice{
 			FileName:       s.name.File(),
 			UserID:         s.key.user,
@@ -250,8 +271,8 @@ func (s *stream) finish() {
 
 // file returns the stream's StorageFileList entry once it has media.
 func (s *stream) file() (File, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
 	if s.begin.IsZero() {
 		return File{}, false
 	}
@@ -267,13 +288,13 @@ func (s *stream) file() (File, bool) {
 
 // state returns the stream's counters.
 func (s *stream) state() StreamState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
 	st := s.past
 	st.UserID, st.MediaID, st.Kind, st.Codec = s.key.user, s.key.media, s.key.kind, s.mime
-	st.Recording = s.cur != nil
-	if s.cur != nil {
-		addStats(&st, s.cur)
+	st.Recording = s.src != nil
+	if s.src != nil {
+		addStats(&st, s.src)
 	}
 	st.Segments, st.Bytes = s.segments, s.bytes
 	return st
