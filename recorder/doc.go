@@ -36,7 +36,9 @@
 //   - A live playlist is uploaded as it grows, but at most once per
 //     Config.PlaylistInterval (30 s): its first version at once (then 304),
 //     later versions when the interval has passed (segments do not wait
-//     for it), the final one (#EXT-X-ENDLIST) at once. The segmenter
+//     for it; for playlists over 60 KiB it stretches to keep their uploads
+//     under 2 KiB/s, so a day-long recording uploads linear, not quadratic,
+//     playlist bytes), the final one (#EXT-X-ENDLIST) at once. The segmenter
 //     appends to the spooled playlist (copy on write) and keeps no playlist
 //     text, so a day-long recording costs no more memory than a short one.
 //   - BeginTimeStamp is the arrival of the stream's first written frame

@@ -100,8 +100,12 @@ type Config struct {
 	// A playlist's first version (then event 304 fires) and its final
 	// one (#EXT-X-ENDLIST) are uploaded at once. A live viewer sees new
 	// segments up to this much later; a long recording uploads its
-	// growing playlist that many times fewer. Default 30 s; a negative
-	// value uploads every version.
+	// growing playlist that many times fewer. Beyond about 85 minutes of
+	// 10 s segments (a 60 KiB playlist) the interval stretches so that a
+	// playlist's uploads average at most 2 KiB/s: the bytes uploaded stay
+	// linear in the recording's length (a 24 h stream uploads its ~1 MB
+	// playlist about every 8 minutes). Default 30 s; a negative value
+	// uploads every version.
 	PlaylistInterval time.Duration
 	// UploadConcurrency bounds the uploads running at once across all
 	// tasks (each task uploads its files one at a time, in order).

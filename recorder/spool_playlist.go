@@ -9,7 +9,8 @@ import (
 
 // The spool's support for long recordings: playlists are appended to
 // (copy on write) rather than rewritten by the segmenter, and the live
-// playlists are uploaded at most every Config.PlaylistInterval.
+// playlists are uploaded at most every Config.PlaylistInterval (longer for
+// long playlists, see playlistRate).
 
 // AppendFile atomically replaces key in the spool with its content
 // followed by data and queues its upload (hls.Appender; used for
@@ -70,16 +71,28 @@ func (u *uploader) pickLocked() (int, time.Duration) {
 	return -1, wait
 }
 
+// playlistRate bounds the average upload bandwidth of one live playlist,
+// in bytes per second: a playlist of S bytes waits at least S/playlistRate
+// after its last upload. Every upload sends the whole growing playlist, so
+// a fixed interval costs bytes quadratic in the recording's length (a 24 h
+// stream of 10 s segments: ~1 MB at the end, ~2 GB a day of playlist
+// uploads at 30 s); with the bound the cost is linear (at most ~180 MB a
+// day). The interval starts to stretch past 30 s at 60 KiB, about 85 min
+// of 10 s segments; at 24 h a live viewer sees new segments up to ~8 min
+// late.
+const playlistRate = 2048
+
 // playlistHoldLocked returns how much longer the live playlist key (held:
-// its stream is open) waits before its upload: until
-// Config.PlaylistInterval has passed since its last successful upload
-// started. Its first version is not held (event 304 follows its upload),
-// nor its final one (release has removed it from u.keep), nor anything
-// while drain waits (see pickLocked).
+// its stream is open) waits before its upload: until the longer of
+// Config.PlaylistInterval and its size / playlistRate has passed since its
+// last successful upload started. Its first version is not held (event 304
+// follows its upload), nor its final one (release has removed it from
+// u.keep), nor anything while drain waits (see pickLocked).
 func (u *uploader) playlistHoldLocked(key string, now time.Time) time.Duration {
 	last, ok := u.uploaded[key]
 	if !ok {
 		return 0
 	}
-	return last.Add(u.plInterval).Sub(now)
+	iv := max(u.plInterval, time.Duration(u.sizes[key])*time.Second/playlistRate)
+	return last.Add(iv).Sub(now)
 }

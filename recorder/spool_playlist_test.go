@@ -461,3 +461,52 @@ func TestSpoolPlaylistNotBeforeItsSegments(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaylistThrottleLongPlaylist: a long live playlist (here 300 KiB)
+// waits size / playlistRate (150 s) between uploads, not the 30 s
+// interval, so long recordings upload linear, not quadratic, bytes.
+func TestPlaylistThrottleLongPlaylist(t *testing.T) {
+	const pl, interval = "task/p.m3u8", 30 * time.Second
+	clk := clock.NewFake(testT0)
+	rs := newRecStorage(clk)
+	u, _ := newTestUploader(t, rs, clk, interval)
+	u.hold(pl)
+	big := bytes.Repeat([]byte("#EXTINF:10.000,\nsegment.ts\n"), 300*1024/27)
+	if err := u.WriteFile(pl, big); err != nil {
+		t.Fatal(err)
+	}
+	rs.waitFor(t, pl, 1) // the first version at once
+	if err := u.AppendFile(pl, []byte("#EXTINF:10.000,\nnext.ts\n")); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(big) + 24)
+	want := time.Duration(size) * time.Second / playlistRate
+	if want < 140*time.Second {
+		t.Fatalf("test playlist too small: hold %v", want)
+	}
+	armed := func() {
+		t.Helper()
+		timeout := make(chan struct{})
+		timer := time.AfterFunc(10*time.Second, func() { close(timeout) })
+		defer timer.Stop()
+		if !clk.WaitForWaiters(1, timeout) {
+			t.Fatal("no timer armed for the held playlist")
+		}
+	}
+	// Step the clock in 10 s steps; until want the playlist stays held
+	// (past the 30 s interval), then it goes.
+	armed()
+	for clk.Now().Sub(testT0) < want {
+		if n := len(rs.of(pl)); n != 1 {
+			t.Fatalf("t=%v: playlist uploaded %d times, want 1 (held for %v)", clk.Now().Sub(testT0), n, want)
+		}
+		clk.Advance(10 * time.Second)
+		if clk.Now().Sub(testT0) < want {
+			armed()
+		}
+	}
+	ups := rs.waitFor(t, pl, 2)
+	if at := ups[1].at.Sub(testT0); at < want || at > want+10*time.Second {
+		t.Errorf("second upload at %v, want %v (size %d B at %d B/s), not the %v interval", at, want, size, playlistRate, interval)
+	}
+}
