@@ -264,3 +264,34 @@ func TestCommitWithoutUpload(t *testing.T) {
 		t.Fatalf("calls %v: no commit after a failed upload", got)
 	}
 }
+
+// TestServiceBucketShape: the bucket and region of the service's own
+// ApplyUpload example ("xadagzp111211-100922" in "ap-guangzhou-2") are
+// addressed and uploaded to.
+func TestServiceBucketShape(t *testing.T) {
+	const bucket, region = "xadagzp111211-100922", "ap-guangzhou-2"
+	srv, err := vodtest.New(vodtest.Config{SecretID: testID, SecretKey: testKey, Bucket: bucket, Region: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	c, err := vod.New(vod.Config{SecretID: testID, SecretKey: testKey, Endpoint: srv.URL(), HTTPClient: srv.Client(),
+		COS: cos.Config{BaseURL: srv.COS().URL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	data := randomBytes(1000, 7)
+	res, err := c.Upload(ctx, bytes.NewReader(data), int64(len(data)), "1400123456_room_user", "mp4")
+	if err != nil {
+		t.Fatalf("Upload to %s in %s: %v", bucket, region, err)
+	}
+	media := srv.Media()
+	if len(media) != 1 || media[0].FileID != res.FileID {
+		t.Fatalf("committed %+v, result %+v", media, res)
+	}
+	if got, _, ok := srv.COS().Object(media[0].Key); !ok || !bytes.Equal(got, data) {
+		t.Errorf("object %q: stored %v, %d bytes", media[0].Key, ok, len(got))
+	}
+}
