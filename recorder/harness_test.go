@@ -155,11 +155,36 @@ func (h *harness) feed(sends ...send) {
 		all = append(all, owned{sends[best].pkts[idx[best]], sends[best].tr})
 		idx[best]++
 	}
+	var settled time.Duration
 	for _, o := range all {
+		if o.p.At-settled >= 100*time.Millisecond {
+			h.settleMixed()
+			settled = o.p.At
+		}
 		h.clk.Set(h.base.Add(o.p.At))
 		if err := o.tr.WriteRTP(o.p.Packet); err != nil {
 			h.t.Fatalf("WriteRTP: %v", err)
 		}
+	}
+	h.settleMixed()
+}
+
+// settleMixed waits until the pipelines of mixed-stream tasks have handed
+// the mix every packet written so far. A mix tick driven by the fake clock
+// must not run ahead of them: it would find nothing due yet and move on
+// (in real time the playout delay covers that wait; a fake clock that
+// jumps does not).
+func (h *harness) settleMixed() {
+	h.rec.mu.Lock()
+	var mixed []*task
+	for _, tk := range h.rec.tasks {
+		if tk.mix != nil {
+			mixed = append(mixed, tk)
+		}
+	}
+	h.rec.mu.Unlock()
+	for _, tk := range mixed {
+		tk.settle()
 	}
 }
 

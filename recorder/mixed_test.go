@@ -134,6 +134,44 @@ func TestMixedRecording(t *testing.T) {
 	}
 }
 
+// TestMixedJoinOrder: the grid follows the order users joined the room
+// (Room.Join), not the order their tracks were added, also for a task
+// started after the tracks were there.
+func TestMixedJoinOrder(t *testing.T) {
+	h := newHarness(t, nil)
+	const w, hh = 320, 180
+	joined := []string{"yellow", "blue", "green", "red"}
+	for _, c := range joined {
+		h.room.Join("u" + c)
+	}
+	var sends []send
+	for i, c := range []string{"red", "green", "blue", "yellow"} {
+		sends = append(sends, send{h.track("u"+c, naming.MediaMain, "video/H264"), solid(t, c, 4*time.Second, uint32(i+1))})
+	}
+	id := h.start(func(p *StartParams) {
+		p.Record.Mode = Mixed
+		p.Mix.Transcode = MixTranscodeParams{Width: w, Height: hh, FPS: 15}
+	})
+	tk, err := h.rec.task(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk.settle()
+	h.feed(sends...)
+	final := h.stop(id)
+	if len(final.StorageFileList) != 1 {
+		t.Fatalf("files %+v", final.StorageFileList)
+	}
+	grid := frameRGB(t, filepath.Join(h.dir, final.StorageFileList[0].Key), 1.0, w, hh)
+	rgb := map[string][3]int{"red": {255, 0, 0}, "green": {0, 255, 0}, "blue": {0, 0, 255}, "yellow": {255, 255, 0}}
+	for i, c := range joined { // 2×2 grid in join order
+		x, y := w/4+(i%2)*w/2, hh/4+(i/2)*hh/2
+		if !near(grid, w, x, y, rgb[c]) {
+			t.Errorf("grid: %s (joined #%d) expected at (%d,%d)", c, i+1, x, y)
+		}
+	}
+}
+
 // TestMixedWatermarkFailures: a watermark that cannot be downloaded (the
 // server answers 404, or a picture over the pixel cap) fires 309 with its
 // URL; the recording goes on without it.

@@ -87,7 +87,10 @@ func (i TrackInfo) validate() error {
 }
 
 // Join reports that a user entered the room. Joining twice is harmless; the
-// first join fixes the user's place in the join order (used by layouts).
+// first join fixes the user's place in the join order, which orders the
+// screens of a mixed recording's layout (SPEC §4: screens by join time).
+// A user who publishes without a Join joins at their first AddTrack; one
+// who leaves and comes back joins anew, after everyone present.
 func (r *Room) Join(userID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -136,6 +139,7 @@ func (r *Room) AddTrack(info TrackInfo, requestKeyframe func() error) (*Track, e
 		return nil, errcode.New(errcode.FailedOperation.Detail("RoomClosed"), "room %s was closed", r.id)
 	}
 	r.joinLocked(info.UserID)
+	t.order = r.users[info.UserID].seq
 	r.tracks[t] = struct{}{}
 	tasks := r.taskList()
 	r.mu.Unlock()
@@ -218,6 +222,7 @@ type Track struct {
 	room            *Room
 	info            TrackInfo
 	requestKeyframe func() error
+	order           uint64 // the user's place in the room's join order
 
 	mu     sync.Mutex // serialises changes of sinks
 	sinks  atomic.Pointer[[]*pipeline]

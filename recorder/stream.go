@@ -100,7 +100,7 @@ func (s *stream) attach(p *pipeline) {
 }
 
 // join makes the stream an input of the task's mix, at once (the task's
-// lock is held), so screens follow the order the tracks came in.
+// lock is held); its screen's place follows the user's join order.
 func (s *stream) join(p *pipeline) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -108,7 +108,7 @@ func (s *stream) join(p *pipeline) {
 		_ = s.in.Close()
 	}
 	in, err := s.t.mix.m.AddInput(mix.InputConfig{UserID: s.key.user, Media: s.key.media, Codec: mixCodec(p.codec),
-		RequestKeyframe: p.track.keyframe})
+		Order: p.track.order, RequestKeyframe: p.track.keyframe})
 	if err != nil {
 		s.t.log.Warn("stream not mixed", "user", s.key.user, "media", s.key.media, "kind", s.key.kind, "err", err)
 	}

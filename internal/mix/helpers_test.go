@@ -215,11 +215,17 @@ func newSim(t testing.TB, cfg Config) *sim {
 // add adds an input fed from clip, arriving from begin on.
 func (s *sim) add(user string, c codec.Codec, clip string, begin time.Duration) *feed {
 	s.t.Helper()
-	in, err := s.m.AddInput(InputConfig{UserID: user, Codec: c})
+	return s.addInput(InputConfig{UserID: user, Codec: c}, clip, begin)
+}
+
+// addInput adds an input of cfg fed from clip, arriving from begin on.
+func (s *sim) addInput(cfg InputConfig, clip string, begin time.Duration) *feed {
+	s.t.Helper()
+	in, err := s.m.AddInput(cfg)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	f := &feed{in: in, samples: loadClip(s.t, c, clip), video: c.IsVideo(), begin: t0.Add(begin)}
+	f := &feed{in: in, samples: loadClip(s.t, cfg.Codec, clip), video: cfg.Codec.IsVideo(), begin: t0.Add(begin)}
 	s.feeds = append(s.feeds, f)
 	return f
 }

@@ -26,6 +26,11 @@ type InputConfig struct {
 	// Codec is the stream's codec: H264, H265, VP8, VP9, AV1 (video) or
 	// Opus (audio).
 	Codec codec.Codec
+	// Order is the user's place in the room's join order: screens are
+	// laid out by ascending Order (a user's main screen before their
+	// screen share); inputs with equal Order (for example all 0) keep the
+	// order in which they were added.
+	Order uint64
 	// RequestKeyframe, when set, is called (from the goroutine running
 	// Tick) when the video decoder needs a keyframe: after undecodable
 	// data or frames dropped from a full queue.

@@ -12,6 +12,7 @@ import (
 	"github.com/roomrec/roomrec/internal/codec"
 	"github.com/roomrec/roomrec/internal/oracle"
 	"github.com/roomrec/roomrec/layout"
+	"github.com/roomrec/roomrec/naming"
 )
 
 // colours are the committed solid clips (testdata/media/solid_<name>.*)
@@ -136,6 +137,47 @@ func TestLayoutColours(t *testing.T) {
 				checkScreens(t, pic, 640, 360, layout.Params{Screens: screensOf(idx...)}, fmt.Sprintf("frame %d", i))
 			}
 		})
+	}
+}
+
+// TestLayoutJoinOrder: screens follow InputConfig.Order (the users' join
+// order), not the order the inputs were added; a user's screen share
+// comes right after their camera.
+func TestLayoutJoinOrder(t *testing.T) {
+	s := newSim(t, Config{Width: 640, Height: 360, FPS: 10})
+	for _, in := range []struct {
+		i     int
+		media naming.MediaID
+		order uint64
+	}{{2, naming.MediaMain, 3}, {3, naming.MediaAux, 1}, {1, naming.MediaMain, 2}, {0, naming.MediaMain, 1}} {
+		clip, c := colourClip(t, "", in.i, 0)
+		user := fmt.Sprintf("c%d", in.i)
+		if in.media == naming.MediaAux {
+			user = "c0"
+		}
+		s.addInput(InputConfig{UserID: user, Media: in.media, Codec: c, Order: in.order}, clip, 0)
+	}
+	s.runUntil(s.m.cfg.PlayoutDelay + 1500*time.Millisecond)
+	pl := s.sink.close(t)
+	if err := oracle.Decode(pl); err != nil {
+		t.Fatal(err)
+	}
+	// c0's camera, c0's screen share (colour 3), c1, c2.
+	want := layout.Params{Screens: []layout.Screen{{UserID: "c0"}, {UserID: "c0", Media: naming.MediaAux}, {UserID: "c1"}, {UserID: "c2"}}}
+	rects, err := layout.Compute(nil, layout.Params{Width: 640, Height: 360, Screens: want.Screens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic := rgbFrames(t, pl, 640, 360, 12)[0]
+	colour := []int{0, 3, 1, 2} // by screen
+	if len(rects) != len(colour) {
+		t.Fatalf("%d rectangles, want %d", len(rects), len(colour))
+	}
+	for _, r := range rects {
+		k := r.Screen
+		if got := pixel(pic, 640, r.X+r.W/2, r.Y+r.H/2); !near(got, colours[colour[k]].rgb, colourTol) {
+			t.Errorf("screen %d (%s %s): %v, want %s", k, want.Screens[k].UserID, want.Screens[k].Media, got, colours[colour[k]].name)
+		}
 	}
 }
 

@@ -51,6 +51,7 @@ type Stats struct {
 type screen struct {
 	user         string
 	media        naming.MediaID
+	order        uint64 // the smallest InputConfig.Order of its inputs
 	video, audio *Input
 }
 
@@ -69,9 +70,11 @@ type pendingLayout struct {
 // mixes their audio, and encodes both (H.264 + AAC) on one clock. Its
 // methods are safe for concurrent use; Input.Write never waits for Tick.
 type Mixer struct {
-	cfg    Config
-	clock  clock.Clock
-	origin time.Time
+	cfg     Config
+	clock   clock.Clock
+	origin  time.Time
+	running chan struct{} // closed by the first Run once its ticker runs
+	runOnce sync.Once
 
 	mu        sync.Mutex
 	closed    bool
@@ -108,7 +111,7 @@ func New(cfg Config) (*Mixer, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	m := &Mixer{cfg: cfg, clock: cfg.Clock, origin: cfg.Clock.Now(), users: map[string]*user{}, dirty: true}
+	m := &Mixer{cfg: cfg, clock: cfg.Clock, origin: cfg.Clock.Now(), running: make(chan struct{}), users: map[string]*user{}, dirty: true}
 	m.params = cfg.Layout
 	m.params.Width, m.params.Height, m.params.Screens = cfg.Width, cfg.Height, nil
 	m.params.Custom = append([]layout.Slot(nil), cfg.Layout.Custom...)

@@ -1,11 +1,14 @@
 package mix
 
 import (
+	"cmp"
 	"image"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/roomrec/roomrec/layout"
+	"github.com/roomrec/roomrec/naming"
 )
 
 // The layout over time: joins, leaves, SetLayout and SetWatermarks are
@@ -100,7 +103,8 @@ func (m *Mixer) advance(t time.Duration) {
 }
 
 // relayout recomputes the screens and their rectangles for frame time t:
-// the screens of the inputs in the mix at t, in join order.
+// the screens of the inputs in the mix at t, by InputConfig.Order (join
+// order), then in the order the inputs were added.
 func (m *Mixer) relayout(t time.Duration) {
 	m.screens = m.screens[:0]
 	for _, in := range m.inputs {
@@ -114,15 +118,22 @@ func (m *Mixer) relayout(t time.Duration) {
 			}
 		}
 		if sc == nil {
-			sc = &screen{user: in.cfg.UserID, media: in.cfg.Media}
+			sc = &screen{user: in.cfg.UserID, media: in.cfg.Media, order: in.cfg.Order}
 			m.screens = append(m.screens, sc)
 		}
+		sc.order = min(sc.order, in.cfg.Order)
 		if in.video {
 			sc.video = in
 		} else {
 			sc.audio = in
 		}
 	}
+	slices.SortStableFunc(m.screens, func(a, b *screen) int {
+		if c := cmp.Compare(a.order, b.order); c != 0 {
+			return c
+		}
+		return cmp.Compare(auxRank(a.media), auxRank(b.media)) // main first
+	})
 	scr := m.params.Screens[:0]
 	for _, s := range m.screens {
 		scr = append(scr, layout.Screen{UserID: s.user, Media: s.media, AudioOnly: s.video == nil})
@@ -152,4 +163,12 @@ func (m *Mixer) release(t time.Duration) {
 		}
 		in.release()
 	}
+}
+
+// auxRank sorts a user's main screen before their screen share.
+func auxRank(m naming.MediaID) int {
+	if m == naming.MediaAux {
+		return 1
+	}
+	return 0
 }
