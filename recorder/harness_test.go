@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/roomrec/roomrec/callback"
 	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/hls"
+	"github.com/roomrec/roomrec/internal/mix"
 	"github.com/roomrec/roomrec/internal/oracle"
 	"github.com/roomrec/roomrec/internal/testpub"
 	"github.com/roomrec/roomrec/naming"
@@ -170,10 +172,12 @@ func (h *harness) feed(sends ...send) {
 }
 
 // settleMixed waits until the pipelines of mixed-stream tasks have handed
-// the mix every packet written so far. A mix tick driven by the fake clock
-// must not run ahead of them: it would find nothing due yet and move on
-// (in real time the playout delay covers that wait; a fake clock that
-// jumps does not).
+// the mix every packet written so far, then ticks the mix up to the clock.
+// The fake clock jumps while the mix goroutine may not run: a tick ahead
+// of the pipelines would find nothing due yet and move on, and a mix left
+// behind by more than its catch-up limit (5 s) would skip (in real time
+// the playout delay and the ticker cover both). Tick serialises the
+// Sink's calls with Run's, so calling it here is safe.
 func (h *harness) settleMixed() {
 	h.rec.mu.Lock()
 	var mixed []*task
@@ -185,6 +189,9 @@ func (h *harness) settleMixed() {
 	h.rec.mu.Unlock()
 	for _, tk := range mixed {
 		tk.settle()
+		if err := tk.mix.m.Tick(tk.mix); err != nil && !errors.Is(err, mix.ErrClosed) {
+			h.t.Errorf("mix tick: %v", err)
+		}
 	}
 }
 

@@ -58,7 +58,6 @@ func newMixOutput(t *task) (*mixOutput, error) {
 			t.log.Error("the mix stopped", "err", err)
 		}
 	}()
-	<-m.Running() // every frame from the task's start on is ticked, also on a fake clock
 	o.fetchImages(t.p.Mix.Watermarks, t.p.Mix.Layout.BackgroundImageURL)
 	return o, nil
 }

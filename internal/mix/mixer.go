@@ -73,8 +73,6 @@ type Mixer struct {
 	cfg     Config
 	clock   clock.Clock
 	origin  time.Time
-	running chan struct{} // closed by the first Run once its ticker runs
-	runOnce sync.Once
 
 	mu        sync.Mutex
 	closed    bool
@@ -111,7 +109,7 @@ func New(cfg Config) (*Mixer, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	m := &Mixer{cfg: cfg, clock: cfg.Clock, origin: cfg.Clock.Now(), running: make(chan struct{}), users: map[string]*user{}, dirty: true}
+	m := &Mixer{cfg: cfg, clock: cfg.Clock, origin: cfg.Clock.Now(), users: map[string]*user{}, dirty: true}
 	m.params = cfg.Layout
 	m.params.Width, m.params.Height, m.params.Screens = cfg.Width, cfg.Height, nil
 	m.params.Custom = append([]layout.Slot(nil), cfg.Layout.Custom...)

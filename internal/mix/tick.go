@@ -213,11 +213,6 @@ func (m *Mixer) drain(out Sink, errs *error) {
 	m.releaseAudio(out, errs, true)
 }
 
-// Running returns a channel closed once the first Run's ticker is running:
-// from then on every output frame of the clock is ticked. A caller that
-// drives a fake clock waits for it before moving the clock.
-func (m *Mixer) Running() <-chan struct{} { return m.running }
-
 // Run calls Tick once per output frame of the clock until ctx is done,
 // then plays what the playout delay held (up to the clock's Now) and
 // Flushes into out. Tick's errors are logged (the first, then one in
@@ -226,7 +221,6 @@ func (m *Mixer) Running() <-chan struct{} { return m.running }
 func (m *Mixer) Run(ctx context.Context, out Sink) error {
 	t := m.clock.NewTicker(time.Second / time.Duration(m.cfg.FPS))
 	defer t.Stop()
-	m.runOnce.Do(func() { close(m.running) })
 	failed := 0
 	for {
 		select {
