@@ -70,9 +70,9 @@ type pendingLayout struct {
 // mixes their audio, and encodes both (H.264 + AAC) on one clock. Its
 // methods are safe for concurrent use; Input.Write never waits for Tick.
 type Mixer struct {
-	cfg     Config
-	clock   clock.Clock
-	origin  time.Time
+	cfg    Config
+	clock  clock.Clock
+	origin time.Time
 
 	mu        sync.Mutex
 	closed    bool
