@@ -27,6 +27,7 @@ func TestDescribeDoesNotWaitForWrites(t *testing.T) {
 	h.rec.mu.Lock()
 	tk := h.rec.tasks[id]
 	h.rec.mu.Unlock()
+	tk.settle() // both pipelines have written what was fed
 	tk.mu.Lock()
 	var busy []*stream
 	for _, s := range tk.streams {
