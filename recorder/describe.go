@@ -1,6 +1,8 @@
 package recorder
 
 import (
+	"time"
+
 	"sort"
 
 	"github.com/roomrec/roomrec/errcode"
@@ -25,8 +27,31 @@ type Description struct {
 	Note string
 	// StorageFileList has one entry per M3U8 playlist the task writes.
 	StorageFileList []File
-	// Streams describes every stream the task met, recorded or not.
+	// Streams describes every stream the task met, recorded or not (in a
+	// mixed-stream task: the mix's inputs).
 	Streams []StreamState
+	// Mix describes the output of a mixed-stream task; nil otherwise.
+	Mix *MixState
+}
+
+// MixState describes the one output of a mixed-stream task.
+type MixState struct {
+	// Segments and Bytes count the TS segments written and their size.
+	Segments int
+	Bytes    int64
+	// VideoFrames and AudioFrames count the pictures and AAC frames
+	// encoded.
+	VideoFrames, AudioFrames int64
+	// Late counts input frames that reached the mix after their play time
+	// (not shown or not heard); Overflow those dropped from a full input
+	// queue; DecodeErrors input frames that could not be decoded.
+	Late, Overflow, DecodeErrors int64
+	// DriftSteps counts corrections of a user's placement on the mix
+	// clock (each a 20 ms hole or cut in that user's audio).
+	DriftSteps int64
+	// Skipped is output time not produced because the mix fell behind
+	// by more than it catches up (a gap in the output).
+	Skipped time.Duration
 }
 
 // File is one entry of StorageFileList.
@@ -96,8 +121,10 @@ func (t *task) describeLocked() Description {
 		}
 		d.Streams = append(d.Streams, s)
 	}
-	if t.mix != nil && t.p.Storage.VOD == nil {
-		if f, ok := t.mix.file(); ok {
+	if t.mix != nil {
+		ms := t.mix.state()
+		d.Mix = &ms
+		if f, ok := t.mix.file(); ok && t.p.Storage.VOD == nil {
 			d.StorageFileList = append(d.StorageFileList, f)
 		}
 	}

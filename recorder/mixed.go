@@ -178,6 +178,15 @@ func (o *mixOutput) file() (File, bool) {
 		BeginTimeStamp: o.begin.UnixMilli()}, true
 }
 
+// state returns the mix output's counters.
+func (o *mixOutput) state() MixState {
+	ms := o.m.Stats()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return MixState{Segments: o.segments, Bytes: o.bytes, VideoFrames: ms.VideoFrames, AudioFrames: ms.AudioFrames,
+		Late: ms.Late, Overflow: ms.Overflow, DecodeErrors: ms.DecodeErrors, DriftSteps: ms.DriftSteps, Skipped: ms.Skipped}
+}
+
 // mixCodec maps an ingest codec to the codec layer's.
 func mixCodec(c ingest.Codec) codec.Codec {
 	return map[ingest.Codec]codec.Codec{ingest.H264: codec.H264, ingest.H265: codec.H265, ingest.VP8: codec.VP8,

@@ -101,7 +101,20 @@ func TestMixedRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.feed(second...)
+	live, err := h.rec.Describe(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := live.Mix; m == nil || m.VideoFrames < 60 || m.AudioFrames == 0 || m.Skipped != 0 {
+		t.Errorf("Describe.Mix while recording: %+v, want ≥ 60 pictures, audio, nothing skipped", m)
+	}
 	final := h.stop(id)
+	if m := final.Mix; m == nil || m.Segments == 0 || m.Bytes == 0 {
+		t.Fatalf("final Mix: %+v, want segments", m)
+	}
+	if st := h.rec.Stats(); st.Segments != uint64(final.Mix.Segments) || st.Bytes != uint64(final.Mix.Bytes) {
+		t.Errorf("Stats after the mixed task: %d segments, %d bytes; want the mix's %d and %d", st.Segments, st.Bytes, final.Mix.Segments, final.Mix.Bytes)
+	}
 	if len(final.StorageFileList) != 1 {
 		t.Fatalf("files %+v", final.StorageFileList)
 	}

@@ -367,6 +367,7 @@ func (r *Recorder) forgetTask(tk *task, final Description) {
 		for _, s := range final.Streams {
 			r.totals.streams.add(s)
 		}
+		r.totals.streams.add(final.Mix.output())
 	}
 }
 

@@ -16,7 +16,8 @@ type Stats struct {
 	// Media path counters (see StreamState).
 	Packets, PacketsLost, PacketsReordered, PacketsDuplicate, PacketsLate, PacketsMalformed uint64
 	QueueDropped, FramesDropped, KeyframeRequests                                           uint64
-	// Segments and bytes of TS written.
+	// Segments and bytes of TS written (single-stream playlists and
+	// mixed outputs).
 	Segments uint64
 	Bytes    uint64
 	// Uploads: files stored, failed attempts (each is retried), and the
@@ -36,6 +37,15 @@ type Stats struct {
 type totals struct {
 	streams                 StreamState
 	uploads, uploadFailures atomic.Uint64
+}
+
+// output returns the mix output's segments and bytes as stream counters
+// (zero for a nil MixState: a single-stream task).
+func (m *MixState) output() StreamState {
+	if m == nil {
+		return StreamState{}
+	}
+	return StreamState{Segments: m.Segments, Bytes: m.Bytes}
 }
 
 // notifierStats is implemented by notifiers that count deliveries.
@@ -72,6 +82,7 @@ func (r *Recorder) Stats() Stats {
 			}
 			sum.add(st)
 		}
+		sum.add(d.Mix.output())
 	}
 	s.Packets, s.PacketsLost, s.PacketsReordered = sum.Packets, sum.Lost, sum.Reordered
 	s.PacketsDuplicate, s.PacketsLate, s.PacketsMalformed = sum.Duplicates, sum.Late, sum.Malformed
