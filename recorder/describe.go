@@ -111,8 +111,15 @@ func (t *task) describeLocked() Description {
 	if d.Status == Idle {
 		d.Note = "no media recorded yet: nobody publishes in the room, or the subscription lists and StreamType exclude every stream (see Streams)"
 	}
+	active := make(map[*stream]bool, len(t.tracks))
+	for _, p := range t.tracks {
+		if p != nil {
+			active[p.st] = true
+		}
+	}
 	for k, st := range t.streams {
 		s := st.state()
+		s.Recording = active[st]                              // decided under t.mu: subscribed, with a live track
 		if f, ok := st.file(); ok && t.p.Storage.VOD == nil { // VOD tasks list no file
 			d.StorageFileList = append(d.StorageFileList, f)
 		}

@@ -252,6 +252,41 @@ func TestStreamLimit(t *testing.T) {
 	if skipped != 2 {
 		t.Errorf("skipped %d streams, want u3's audio and video: %+v", skipped, d.Streams)
 	}
+
+	// The limit is on streams recorded at once: when u1 leaves, u3 (next
+	// in join order) is recorded; u1 coming back waits.
+	h.room.Leave("u1")
+	recording := func() map[string]bool {
+		t.Helper()
+		d, err := h.rec.Describe(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := map[string]bool{}
+		for _, s := range d.Streams {
+			if s.Recording {
+				on[s.UserID] = true
+			}
+			if s.Recording && s.Skipped != "" {
+				t.Errorf("stream %s %s: recording and skipped (%q)", s.UserID, s.Kind, s.Skipped)
+			}
+		}
+		return on
+	}
+	if on := recording(); len(on) != 2 || !on["u2"] || !on["u3"] {
+		t.Errorf("after u1 left, recording %v; want u2 and u3", on)
+	}
+	h.track("u1", naming.MediaMain, "audio/opus")
+	if on := recording(); len(on) != 2 || on["u1"] {
+		t.Errorf("u1 back while two others record: recording %v; want u2 and u3 only", on)
+	}
+	// Unsubscribing u2 frees a place for u1.
+	if err := h.rec.Modify(context.Background(), id, ModifyParams{Subscribe: Subscription{UnsubscribeAudio: []string{"u2"}, UnsubscribeVideo: []string{"u2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if on := recording(); len(on) != 2 || !on["u1"] || !on["u3"] {
+		t.Errorf("after unsubscribing u2, recording %v; want u1 and u3", on)
+	}
 }
 
 // TestRejoinContinuesPlaylist: a user who leaves and comes back continues

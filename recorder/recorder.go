@@ -63,8 +63,9 @@ type Config struct {
 	// FailedOperation.RestrictedConcurrency. Default 100.
 	MaxTasks int
 	// MaxStreamsPerTask is the number of user streams (user and MediaId) a
-	// task subscribes to at most; further streams are not recorded and
-	// are counted in Describe. Default 25.
+	// task records at once; further streams wait (Describe shows them
+	// Skipped) and are recorded, in join order, when a recorded stream
+	// ends or is unsubscribed. Default 25.
 	MaxStreamsPerTask int
 	// SegmentDuration is the HLS target segment duration. Default 10 s.
 	SegmentDuration time.Duration

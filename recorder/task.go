@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -199,6 +200,9 @@ func (t *task) trackRemoved(tr *Track) {
 	t.mu.Lock()
 	p, known := t.tracks[tr]
 	delete(t.tracks, tr)
+	if p != nil && !t.ending {
+		t.admitLocked() // a place may have become free
+	}
 	t.mu.Unlock()
 	if known && p != nil {
 		tr.removeSink(p)
@@ -207,25 +211,63 @@ func (t *task) trackRemoved(tr *Track) {
 	t.updateIdle()
 }
 
-// userStreamsLocked counts the distinct (user, media) streams recorded.
+// userStreamsLocked counts the distinct (user, media) streams being
+// recorded now, with extra's. Streams whose tracks ended (users who left,
+// streams unsubscribed) do not count: MaxStreamsPerTask bounds what a task
+// subscribes to at once, not how many users it ever met.
 func (t *task) userStreamsLocked(extra streamKey) int {
 	seen := map[[2]string]bool{{extra.user, string(extra.media)}: true}
-	for k := range t.streams {
-		seen[[2]string{k.user, string(k.media)}] = true
+	for _, p := range t.tracks {
+		if p != nil {
+			seen[[2]string{p.st.key.user, string(p.st.key.media)}] = true
+		}
 	}
 	return len(seen)
+}
+
+// limitReason prefixes the Skipped reason of a track left out by
+// MaxStreamsPerTask.
+const limitReason = "the task records at most "
+
+// admitLocked attaches the subscribed tracks not recorded yet (left out by
+// the stream limit, or newly subscribed), in the users' join order, as
+// long as the limit allows.
+func (t *task) admitLocked() {
+	var waiting []*Track
+	for tr, pl := range t.tracks {
+		k := streamKey{tr.info.UserID, tr.info.Media, tr.info.Kind}
+		reason, skipped := t.skipped[k]
+		if pl == nil && t.subscribedLocked(tr.info) && (!skipped || strings.HasPrefix(reason, limitReason)) {
+			waiting = append(waiting, tr)
+		}
+	}
+	sort.Slice(waiting, func(i, j int) bool {
+		a, b := waiting[i], waiting[j]
+		if a.order != b.order {
+			return a.order < b.order
+		}
+		if a.info.Media != b.info.Media {
+			return a.info.Media == naming.MediaMain
+		}
+		return a.info.Kind < b.info.Kind
+	})
+	for _, tr := range waiting {
+		t.attachLocked(tr)
+	}
 }
 
 // attachLocked starts recording a track into its stream.
 func (t *task) attachLocked(tr *Track) {
 	k := streamKey{tr.info.UserID, tr.info.Media, tr.info.Kind}
+	if t.userStreamsLocked(k) > t.rec.cfg.MaxStreamsPerTask {
+		if _, told := t.skipped[k]; !told {
+			t.log.Warn("stream limit reached; not recording", "user", k.user, "media", k.media, "kind", k.kind)
+		}
+		t.skipped[k] = limitReason + strconv.Itoa(t.rec.cfg.MaxStreamsPerTask) + " streams at once"
+		return
+	}
 	st := t.streams[k]
 	if st == nil {
-		if t.userStreamsLocked(k) > t.rec.cfg.MaxStreamsPerTask {
-			t.skipped[k] = "the task records at most " + strconv.Itoa(t.rec.cfg.MaxStreamsPerTask) + " streams"
-			t.log.Warn("stream limit reached; not recording", "user", k.user, "media", k.media, "kind", k.kind)
-			return
-		}
 		st = newStream(t, k)
 		t.streams[k] = st
 	}
@@ -285,15 +327,12 @@ func (t *task) modify(p ModifyParams) error {
 	t.persistLater()
 	var detach []*pipeline
 	for tr, pl := range t.tracks {
-		want := t.subscribedLocked(tr.info)
-		switch {
-		case want && pl == nil:
-			t.attachLocked(tr)
-		case !want && pl != nil:
+		if pl != nil && !t.subscribedLocked(tr.info) {
 			t.tracks[tr] = nil
 			detach = append(detach, pl)
 		}
 	}
+	t.admitLocked() // after the detaches: their places are free
 	t.mu.Unlock()
 	for _, pl := range detach {
 		pl.track.removeSink(pl)
