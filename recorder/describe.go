@@ -90,6 +90,12 @@ type StreamState struct {
 	FramesDropped uint64
 	// KeyframeRequests counts PLIs sent to the publisher.
 	KeyframeRequests uint64
+	// SSRCChanges counts switches of a track to a new SSRC (a publisher
+	// that restarted its stream); Discontinuities the breaks in a track's
+	// timeline (SSRC changes, sequence restarts, timestamp jumps), each an
+	// #EXT-X-DISCONTINUITY in the playlist. A 16-bit sequence or 32-bit
+	// timestamp wrap is neither.
+	SSRCChanges, Discontinuities uint64
 	// Segments and Bytes count the TS segments written and their size.
 	Segments int
 	Bytes    int64

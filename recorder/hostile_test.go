@@ -167,7 +167,8 @@ func TestHostileInput(t *testing.T) {
 		{"malformed", malformed(0.02), testpub.RTPOptions{}, lossy, func(s StreamState) uint64 { return s.Malformed }},
 		// The video waits for the next keyframe after the new SSRC (1 s GOP;
 		// no real encoder answers the PLI here).
-		{"ssrc change", newSSRCAfter(4 * time.Second), testpub.RTPOptions{}, want{audio: d, video: d - time.Second + 67*time.Millisecond, end: d}, func(s StreamState) uint64 { return s.Packets }},
+		{"ssrc change", newSSRCAfter(4 * time.Second), testpub.RTPOptions{}, want{audio: d, video: d - time.Second + 67*time.Millisecond, end: d}, func(s StreamState) uint64 { return s.SSRCChanges }},
+		// A wrap is no glitch: nothing lost, no discontinuity (see below).
 		{"timestamp and sequence wrap", nil, testpub.RTPOptions{FirstSeq: 65000, FirstTS: 1<<32 - 4*90000}, clean, func(s StreamState) uint64 { return s.Packets }},
 		{"no keyframe for 5 s", noKeyframeBefore(4900 * time.Millisecond), testpub.RTPOptions{}, want{audio: d, video: 3 * time.Second, end: d}, func(s StreamState) uint64 { return s.KeyframeRequests }},
 		{"publisher disappears", cutAfter(5 * time.Second), testpub.RTPOptions{}, want{audio: 5 * time.Second, video: 5 * time.Second, end: 5 * time.Second}, func(s StreamState) uint64 { return s.Packets }},
@@ -215,6 +216,16 @@ func TestHostileInput(t *testing.T) {
 			for _, s := range final.Streams {
 				if c.counter(s) == 0 && (s.Kind == naming.TrackVideo || c.name != "no keyframe for 5 s") {
 					t.Errorf("%s %s: the glitch is not counted: %+v", s.UserID, s.Kind, s)
+				}
+				switch c.name {
+				case "timestamp and sequence wrap":
+					if s.Lost+s.Late+s.Discontinuities+s.FramesDropped != 0 {
+						t.Errorf("%s: the wrap was taken for a glitch: %+v", s.Kind, s)
+					}
+				case "ssrc change":
+					if s.SSRCChanges != 1 || s.Discontinuities != 1 {
+						t.Errorf("%s: %d SSRC changes, %d discontinuities; want 1 and 1", s.Kind, s.SSRCChanges, s.Discontinuities)
+					}
 				}
 			}
 			if c.name == "no keyframe for 5 s" && (plis < 4 || plis > 7) {

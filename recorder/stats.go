@@ -16,6 +16,7 @@ type Stats struct {
 	// Media path counters (see StreamState).
 	Packets, PacketsLost, PacketsReordered, PacketsDuplicate, PacketsLate, PacketsMalformed uint64
 	QueueDropped, FramesDropped, KeyframeRequests                                           uint64
+	SSRCChanges, Discontinuities                                                            uint64
 	// Segments and bytes of TS written (single-stream playlists and
 	// mixed outputs).
 	Segments uint64
@@ -87,6 +88,7 @@ func (r *Recorder) Stats() Stats {
 	s.Packets, s.PacketsLost, s.PacketsReordered = sum.Packets, sum.Lost, sum.Reordered
 	s.PacketsDuplicate, s.PacketsLate, s.PacketsMalformed = sum.Duplicates, sum.Late, sum.Malformed
 	s.QueueDropped, s.FramesDropped, s.KeyframeRequests = sum.QueueDropped, sum.FramesDropped, sum.KeyframeRequests
+	s.SSRCChanges, s.Discontinuities = sum.SSRCChanges, sum.Discontinuities
 	s.Segments, s.Bytes = uint64(sum.Segments), uint64(sum.Bytes)
 	s.Uploads, s.UploadFailures = r.totals.uploads.Load(), r.totals.uploadFailures.Load()
 	for _, u := range ups {

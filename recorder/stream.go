@@ -307,6 +307,7 @@ func addStats(st *StreamState, p *pipeline) {
 		Packets: in.Packets, Lost: in.Lost, Reordered: in.Reordered, Duplicates: in.Duplicates,
 		Late: in.Late, Malformed: in.Malformed, FramesDropped: in.FramesDropped,
 		KeyframeRequests: in.KeyframeRequests, QueueDropped: p.dropped.Load(),
+		SSRCChanges: in.SSRCChanges, Discontinuities: in.Discontinuities,
 	})
 }
 
@@ -321,6 +322,8 @@ func (s *StreamState) add(o StreamState) {
 	s.QueueDropped += o.QueueDropped
 	s.FramesDropped += o.FramesDropped
 	s.KeyframeRequests += o.KeyframeRequests
+	s.SSRCChanges += o.SSRCChanges
+	s.Discontinuities += o.Discontinuities
 	s.Segments += o.Segments
 	s.Bytes += o.Bytes
 }

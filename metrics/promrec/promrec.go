@@ -55,6 +55,8 @@ func New(src StatsSource, namespace string) *Collector {
 	add("queue_dropped_total", "Packets dropped because a task's queue was full.", ct, func(s recorder.Stats) float64 { return float64(s.QueueDropped) })
 	add("frames_dropped_total", "Frames not written (broken, or waiting for a keyframe).", ct, func(s recorder.Stats) float64 { return float64(s.FramesDropped) })
 	add("keyframe_requests_total", "Keyframe requests (PLI) sent to publishers.", ct, func(s recorder.Stats) float64 { return float64(s.KeyframeRequests) })
+	add("ssrc_changes_total", "Tracks that switched to a new SSRC (a publisher restarted its stream).", ct, func(s recorder.Stats) float64 { return float64(s.SSRCChanges) })
+	add("discontinuities_total", "Breaks in a track's timeline (SSRC changes, sequence restarts, timestamp jumps).", ct, func(s recorder.Stats) float64 { return float64(s.Discontinuities) })
 	add("segments_total", "TS segments written.", ct, func(s recorder.Stats) float64 { return float64(s.Segments) })
 	add("bytes_total", "Bytes of TS written.", ct, func(s recorder.Stats) float64 { return float64(s.Bytes) })
 	add("uploads_total", "Files stored.", ct, func(s recorder.Stats) float64 { return float64(s.Uploads) })

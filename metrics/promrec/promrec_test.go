@@ -37,8 +37,8 @@ roomrec_tasks{status="in_progress"} 2
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "roomrec_packets_lost_total", "roomrec_spool_bytes", "roomrec_tasks"); err != nil {
 		t.Fatal(err)
 	}
-	if n := testutil.CollectAndCount(c); n != 24 {
-		t.Errorf("%d series, want 24", n)
+	if n := testutil.CollectAndCount(c); n != 26 {
+		t.Errorf("%d series, want 26", n)
 	}
 }
 
