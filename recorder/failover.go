@@ -24,23 +24,31 @@ const MaxRecoveries = 3
 const storeTimeout = 10 * time.Second
 
 // taskRecord is what the task store keeps of a task: enough for another
-// instance to take it over. A task's own Storage and VOD destination are
-// objects, not data: a task taken over records into the Recorder's
-// Config.Storage.
+// instance to take it over, a mixed-stream task with its canvas, layout
+// (as last modified), background and watermarks. A task's own Storage and
+// VOD destination are objects, not data: a task taken over records into
+// the Recorder's Config.Storage.
 type taskRecord struct {
 	SdkAppID  uint64
 	RoomNum   uint32 `json:",omitempty"`
 	RoomStr   string `json:",omitempty"`
 	UserID    string
 	Record    RecordParams
-	Prefix    []string `json:",omitempty"`
-	Playlists []string `json:",omitempty"` // playlist keys of every owner so far
+	Mix       *MixParams `json:",omitempty"` // mixed-stream tasks only
+	Prefix    []string   `json:",omitempty"`
+	Playlists []string   `json:",omitempty"` // playlist keys of every owner so far
 }
 
 func (t *task) record() taskRecord {
 	t.mu.Lock()
 	rec := taskRecord{SdkAppID: t.p.SdkAppID, RoomNum: t.p.Room.Num, RoomStr: t.p.Room.Str,
 		UserID: t.p.UserID, Record: t.p.Record, Prefix: t.p.Storage.FileNamePrefix}
+	if t.p.Record.Mode == Mixed {
+		mp := t.p.Mix
+		mp.Watermarks = slices.Clone(mp.Watermarks)
+		mp.Layout.Custom = slices.Clone(mp.Layout.Custom)
+		rec.Mix = &mp
+	}
 	t.mu.Unlock()
 	t.recMu.Lock()
 	rec.Playlists = slices.Clone(t.playlists)
@@ -49,8 +57,12 @@ func (t *task) record() taskRecord {
 }
 
 func (tr taskRecord) params() StartParams {
-	return StartParams{SdkAppID: tr.SdkAppID, Room: naming.RoomID{Num: tr.RoomNum, Str: tr.RoomStr}, UserID: tr.UserID,
+	p := StartParams{SdkAppID: tr.SdkAppID, Room: naming.RoomID{Num: tr.RoomNum, Str: tr.RoomStr}, UserID: tr.UserID,
 		Record: tr.Record, Storage: StorageParams{FileNamePrefix: tr.Prefix}}
+	if tr.Mix != nil {
+		p.Mix = *tr.Mix
+	}
+	return p
 }
 
 // createLease registers a new task in the task store.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/roomrec/roomrec/callback"
 	"github.com/roomrec/roomrec/internal/testpub"
+	"github.com/roomrec/roomrec/layout"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/taskstate"
 	"github.com/roomrec/roomrec/taskstate/bolt"
@@ -19,9 +20,16 @@ import (
 // taken over ha times and whose owner is gone.
 func orphanTask(t *testing.T, path, id string, ha int) {
 	t.Helper()
-	ctx := context.Background()
-	data, err := json.Marshal(taskRecord{SdkAppID: testApp, RoomNum: testRoom.Num, UserID: "recorder_bot",
+	orphanRecord(t, path, id, ha, taskRecord{SdkAppID: testApp, RoomNum: testRoom.Num, UserID: "recorder_bot",
 		Record: RecordParams{MaxIdleTime: time.Minute}})
+}
+
+// orphanRecord leaves rec in a bolt store at path as task id, taken over
+// ha times, its owner gone.
+func orphanRecord(t *testing.T, path, id string, ha int, rec taskRecord) {
+	t.Helper()
+	ctx := context.Background()
+	data, err := json.Marshal(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,5 +102,57 @@ func TestFourthFailureEndsTask(t *testing.T) {
 	}
 	if _, err := store.Get(context.Background(), "task-b"); !errors.Is(err, taskstate.ErrNotFound) {
 		t.Errorf("the ended task is still in the store: %v", err)
+	}
+}
+
+// TestResumeMixedTask: a mixed-stream task taken over keeps its canvas and
+// its layout as last modified (here 320×180, float with blue big): the
+// record is the one the owner's task wrote.
+func TestResumeMixedTask(t *testing.T) {
+	const w, hh = 320, 180
+	owner := newHarness(t, nil)
+	id := owner.start(func(p *StartParams) {
+		p.Record.Mode = Mixed
+		p.Record.MaxIdleTime = time.Minute
+		p.Mix.Transcode = MixTranscodeParams{Width: w, Height: hh, FPS: 15}
+	})
+	if err := owner.rec.Modify(context.Background(), id, ModifyParams{Layout: &MixLayoutParams{Mode: layout.Float, BigUserID: "ublue"}}); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := owner.rec.task(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := tk.record()
+	owner.stop(id)
+
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	orphanRecord(t, path, "task-m", 0, rec)
+	store, err := bolt.Open(bolt.Config{Path: path, Owner: "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := newHarness(t, func(c *Config) { c.TaskStore = store })
+	h.waitEvent(callback.EventFailover)
+	var sends []send
+	for i, c := range []string{"red", "blue"} {
+		sends = append(sends, send{h.track("u"+c, naming.MediaMain, "video/H264"), solid(t, c, 4*time.Second, uint32(i+1))})
+	}
+	h.feed(sends...)
+	d := h.stop("task-m")
+	if len(d.StorageFileList) != 1 {
+		t.Fatalf("files %+v", d.StorageFileList)
+	}
+	key := d.StorageFileList[0].Key
+	if n, err := naming.Parse(key); err != nil || n.HA != 1 || !n.Mixed {
+		t.Fatalf("resumed file %s: %+v %v", key, n, err)
+	}
+	if pl := h.readPlaylist(key); pl.Width != w || pl.Height != hh {
+		t.Errorf("resumed canvas %d×%d, want %d×%d", pl.Width, pl.Height, w, hh)
+	}
+	pic := frameRGB(t, filepath.Join(h.dir, key), 1.0, w, hh)
+	if !near(pic, w, w/2, hh/4, [3]int{0, 0, 255}) {
+		t.Error("resumed layout: blue should fill the canvas (float, blue big)")
 	}
 }
