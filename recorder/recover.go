@@ -47,8 +47,12 @@ func (t *task) writeManifest() error {
 // was closed with the storage down) and uploads it in the background:
 // segments being written are salvaged (cut to their last whole PES),
 // segments the playlist does not list yet are added to it, and every
-// playlist is finished with #EXT-X-ENDLIST. A folder whose task left a
-// manifest fires 305 Status 2 once all its files are in the storage.
+// playlist is finished with #EXT-X-ENDLIST; finished MP4s (hls+mp4 or mp4
+// output held after 310 Status 1) are uploaded too, unfinished ones
+// dropped (no new conversion is made: the HLS is stored). MP4s a VOD task
+// held stay in its spool folder's "vod" subfolder, with a warning: a new
+// process has no VOD credentials. A folder whose task left a manifest
+// fires 305 Status 2 once all its files are in the storage.
 // Recovered files go to Config.Storage (a task's own storage is not known
 // to a new process). It returns the number of task folders found.
 func (r *Recorder) recoverSpool() (int, error) {
@@ -69,6 +73,14 @@ func (r *Recorder) recoverSpool() (int, error) {
 		return 0, err
 	}
 	for dir, files := range folders {
+		if filepath.Base(dir) == "vod" {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(dir), manifestName)); err == nil {
+				// MP4s a VOD task held (311 Status 1): they belong on the
+				// VOD platform, which a new process has no credentials for.
+				r.log.Warn("MP4 files held for VOD are left in the spool; upload them to VOD by hand", "folder", dir, "files", len(files))
+				continue
+			}
+		}
 		if err := r.recoverFolder(dir, files); err != nil {
 			r.log.Error("cannot recover spooled files", "folder", dir, "err", err)
 		}
@@ -86,7 +98,7 @@ func (r *Recorder) recoverFolder(dir string, files []string) error {
 	if b, err := os.ReadFile(filepath.Join(dir, manifestName)); err == nil {
 		_ = json.Unmarshal(b, &m)
 	}
-	segments, playlists, err := salvageFiles(dir, files)
+	segments, playlists, mp4s, err := salvageFiles(dir, files)
 	if err != nil {
 		return err
 	}
@@ -117,11 +129,11 @@ func (r *Recorder) recoverFolder(dir string, files []string) error {
 	r.uploaders[up] = struct{}{}
 	r.mu.Unlock()
 	up.mu.Lock()
-	for _, name := range append(segments, playlists...) {
+	for _, name := range slices.Concat(segments, playlists, mp4s) {
 		up.enqueueLocked(path.Join(filepath.ToSlash(rel), name))
 	}
 	up.mu.Unlock()
-	log.Info("uploading files left in the spool", "segments", len(segments), "playlists", len(playlists))
+	log.Info("uploading files left in the spool", "segments", len(segments), "playlists", len(playlists), "mp4", len(mp4s))
 	r.wg.Go(up.run)
 	r.wg.Go(func() {
 		if up.drain(r.bg) {
@@ -132,20 +144,23 @@ func (r *Recorder) recoverFolder(dir string, files []string) error {
 	return nil
 }
 
-// salvageFiles tidies a folder: stale upload links and unfinished
-// playlists are removed, unfinished segments are cut to their whole PES
-// and committed. It returns the segment and playlist file names, sorted.
-func salvageFiles(dir string, files []string) (segments, playlists []string, err error) {
+// salvageFiles tidies a folder: stale upload links, unfinished playlists
+// and unfinished MP4s (a conversion cut short: its HLS is uploaded) are
+// removed, unfinished segments are cut to their whole PES and committed.
+// It returns the segment, playlist and finished MP4 file names, sorted.
+func salvageFiles(dir string, files []string) (segments, playlists, mp4s []string, err error) {
 	for _, f := range files {
 		p := filepath.Join(dir, f)
 		switch {
-		case strings.HasSuffix(f, ".up"), strings.HasSuffix(f, ".m3u8.part"):
+		case strings.HasSuffix(f, ".up"), strings.HasSuffix(f, ".m3u8.part"), strings.HasSuffix(f, ".mp4.part"):
 			_ = os.Remove(p)
+		case strings.HasSuffix(f, ".mp4"):
+			mp4s = append(mp4s, f)
 		case strings.HasSuffix(f, ".ts.part"):
 			name := strings.TrimSuffix(f, ".part")
 			ok, err := salvageSegment(p, filepath.Join(dir, name))
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if ok {
 				segments = append(segments, name)
@@ -158,7 +173,8 @@ func salvageFiles(dir string, files []string) (segments, playlists []string, err
 	}
 	slices.Sort(segments)
 	slices.Sort(playlists)
-	return segments, playlists, nil
+	slices.Sort(mp4s)
+	return segments, playlists, mp4s, nil
 }
 
 // salvageSegment keeps the whole PES packets of a segment that was being

@@ -1,9 +1,11 @@
 package recorder
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -154,5 +156,49 @@ func TestResumeMixedTask(t *testing.T) {
 	pic := frameRGB(t, filepath.Join(h.dir, key), 1.0, w, hh)
 	if !near(pic, w, w/2, hh/4, [3]int{0, 0, 255}) {
 		t.Error("resumed layout: blue should fill the canvas (float, blue big)")
+	}
+}
+
+// TestRecoverHeldMP4: MP4s a dead process left in the spool (finished,
+// not yet stored) are uploaded by the next Recorder on the folder, byte for
+// byte; an MP4 cut short (.part) is dropped; MP4s held for VOD stay where
+// they are.
+func TestRecoverHeldMP4(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, ".spool", "task-x")
+	if err := os.MkdirAll(filepath.Join(folder, "vod"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mp4 := bytes.Repeat([]byte("moov-and-mdat "), 1000)
+	files := map[string][]byte{
+		manifestName:                  []byte(`{"TaskID":"task-x","SdkAppID":1400123456,"RoomNum":12345,"UserID":"recorder_bot"}`),
+		"1400123456_12345.mp4":        mp4,
+		"1400123456_12345_2.mp4.part": []byte("half"),
+		"vod/1400123456_12345.mp4":    mp4,
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(folder, filepath.FromSlash(name)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, func(c *Config) { c.Dir = dir })
+	e := h.waitEvent(callback.EventUploadStop)
+	if e.TaskID != "task-x" || e.Payload.(callback.UploadStop).Status != callback.UploadStopRecovered {
+		t.Fatalf("305: %+v", e)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "task-x", "1400123456_12345.mp4"))
+	if err != nil || !bytes.Equal(got, mp4) {
+		t.Fatalf("stored MP4: %d bytes, identical %v, %v", len(got), bytes.Equal(got, mp4), err)
+	}
+	for _, gone := range []string{"1400123456_12345.mp4", "1400123456_12345_2.mp4.part"} {
+		if _, err := os.Stat(filepath.Join(folder, gone)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s still in the spool: %v", gone, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "task-x", "vod")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("VOD files were uploaded to the storage: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(folder, "vod", "1400123456_12345.mp4")); err != nil {
+		t.Errorf("the held VOD file is gone from the spool: %v", err)
 	}
 }
