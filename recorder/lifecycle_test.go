@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -290,37 +291,53 @@ func TestStreamLimit(t *testing.T) {
 }
 
 // TestRejoinContinuesPlaylist: a user who leaves and comes back continues
-// the same playlist after #EXT-X-DISCONTINUITY; the pause keeps its
-// wall-clock time in the segment names and nothing is overwritten.
+// the same playlist after #EXT-X-DISCONTINUITY, also from a browser that
+// sends VP8 instead of H.264 (both are H.264 in the TS); the pause keeps
+// its wall-clock time in the segment names and nothing is overwritten. A
+// track that would change the TS codec (H.265) is not recorded, and says
+// why.
 func TestRejoinContinuesPlaylist(t *testing.T) {
-	h := newHarness(t, nil)
-	id := h.start(nil)
-	const part = 3 * time.Second
-	v1 := h.track("alice", naming.MediaMain, "video/H264")
-	h.feed(send{v1, load(t, "video/H264", part, testpub.RTPOptions{SSRC: 1})})
-	v1.Close()
-	h.waitEvent(callback.EventFileSlice) // the pause flushed the first part
-	h.room.Leave("alice")
-	h.clk.Advance(5 * time.Second)
-	h.base = time.Time{}
-	v2 := h.track("alice", naming.MediaMain, "video/H264")
-	h.feed(send{v2, load(t, "video/H264", part, testpub.RTPOptions{SSRC: 2, FirstSeq: 999, FirstTS: 77})})
-	final := h.stop(id)
-	if len(final.StorageFileList) != 1 {
-		t.Fatalf("files %+v", final.StorageFileList)
+	for _, again := range []string{"video/H264", "video/VP8"} {
+		t.Run(again, func(t *testing.T) {
+			h := newHarness(t, nil)
+			id := h.start(nil)
+			const part = 3 * time.Second
+			v1 := h.track("alice", naming.MediaMain, "video/H264")
+			h.feed(send{v1, load(t, "video/H264", part, testpub.RTPOptions{SSRC: 1})})
+			v1.Close()
+			h.waitEvent(callback.EventFileSlice) // the pause flushed the first part
+			h.room.Leave("alice")
+			h.clk.Advance(5 * time.Second)
+			h.base = time.Time{}
+			v2 := h.track("alice", naming.MediaMain, again)
+			h.feed(send{v2, load(t, again, part, testpub.RTPOptions{SSRC: 2, FirstSeq: 999, FirstTS: 77})})
+			v2.Close()
+			h.track("alice", naming.MediaMain, "video/H265")
+			d, err := h.rec.Describe(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Streams) != 1 || !strings.Contains(d.Streams[0].Skipped, "H.265") {
+				t.Errorf("an H.265 track after H.264: %+v, want it skipped with the reason", d.Streams)
+			}
+			final := h.stop(id)
+			if len(final.StorageFileList) != 1 {
+				t.Fatalf("files %+v", final.StorageFileList)
+			}
+			key := final.StorageFileList[0].Key
+			pl := h.readPlaylist(key)
+			if len(pl.Segments) != 2 || pl.Segments[0].Discontinuity || !pl.Segments[1].Discontinuity {
+				t.Fatalf("segments %+v", pl.Segments)
+			}
+			second, err := naming.ParseFile(pl.Segments[1].URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Second part: 3 s of media + 5 s pause after the start.
+			if off := second.UTC.Sub(testT0); off < 8*time.Second-100*time.Millisecond || off > 8*time.Second+100*time.Millisecond {
+				t.Errorf("second part named %v after the start, want 8 s", off)
+			}
+			h.checkDecodes(key, 2*part, 200*time.Millisecond)
+		})
 	}
-	key := final.StorageFileList[0].Key
-	pl := h.readPlaylist(key)
-	if len(pl.Segments) != 2 || pl.Segments[0].Discontinuity || !pl.Segments[1].Discontinuity {
-		t.Fatalf("segments %+v", pl.Segments)
-	}
-	second, err := naming.ParseFile(pl.Segments[1].URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Second part: 3 s of media + 5 s pause after the start.
-	if off := second.UTC.Sub(testT0); off < 8*time.Second-100*time.Millisecond || off > 8*time.Second+100*time.Millisecond {
-		t.Errorf("second part named %v after the start, want 8 s", off)
-	}
-	h.checkDecodes(key, 2*part, 200*time.Millisecond)
 }

@@ -82,10 +82,43 @@ func (s *stream) accepts(c ingest.Codec) string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.seg != nil && s.codec != c {
-		return "the stream changed codec from " + s.codec.String() + " to " + c.String() + "; the new track is not recorded"
+	if s.seg != nil && tsCodec(s.codec) != tsCodec(c) {
+		return "the stream changed codec from " + s.codec.String() + " to " + c.String() + " (" + tsCodec(c) +
+			" in MPEG-TS instead of " + tsCodec(s.codec) + "); the new track is not recorded"
 	}
 	return ""
+}
+
+// tsCodec names the codec a track of codec c is written as: tracks with
+// the same one can follow each other in one playlist (a user who comes
+// back from a browser that sends VP8 instead of H.264).
+func tsCodec(c ingest.Codec) string {
+	switch c {
+	case ingest.H264, ingest.VP8, ingest.VP9, ingest.AV1:
+		return "H.264"
+	case ingest.H265:
+		return "H.265"
+	}
+	return c.String()
+}
+
+// switchMedia replaces the stream's media stage by one for p's codec (same
+// TS codec, another input: see tsCodec); what the old stage held is
+// written first, and the playlist goes on after a discontinuity. s.mu is
+// held. It reports false (the old stage stays) when the new one cannot be
+// made.
+func (s *stream) switchMedia(p *pipeline) bool {
+	m, err := newMedia(p.codec, s.t.p.Record.Audio, s.t.rec.cfg.H264Encoder, s.t.rec.cfg.AACCoder)
+	if err != nil {
+		s.t.log.Error("cannot start the stream's codec", "user", s.key.user, "kind", s.key.kind, "codec", p.codec, "err", err)
+		return false
+	}
+	if err := errors.Join(s.media.drain(s.seg), s.seg.Flush()); err != nil {
+		s.t.log.Warn("flushing the stream failed", "user", s.key.user, "kind", s.key.kind, "err", err)
+	}
+	s.media.close()
+	s.media, s.codec = m, p.codec
+	return true
 }
 
 // attach makes p the stream's source; the next frame continues the
@@ -158,6 +191,9 @@ func (s *stream) write(p *pipeline, f ingest.Frame) {
 		return
 	}
 	if s.seg == nil && !s.open(p, f.Arrival) {
+		return
+	}
+	if p.codec != s.codec && !s.switchMedia(p) {
 		return
 	}
 	// Pauses are measured on the receiver's clock (sender reports are the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ type task struct {
 	p       StartParams
 	ending  bool
 	tracks  map[*Track]*pipeline // every track of the room; nil = not recorded
+	leaving []*pipeline          // removed from tracks, maybe still draining their queue
 	streams map[streamKey]*stream
 	mix     *mixOutput           // the mix of a mixed-stream task
 	skipped map[streamKey]string // streams not recorded, and why
@@ -201,6 +203,7 @@ func (t *task) trackRemoved(tr *Track) {
 	p, known := t.tracks[tr]
 	delete(t.tracks, tr)
 	if p != nil && !t.ending {
+		t.leaveLocked(p)
 		t.admitLocked() // a place may have become free
 	}
 	t.mu.Unlock()
@@ -223,6 +226,22 @@ func (t *task) userStreamsLocked(extra streamKey) int {
 		}
 	}
 	return len(seen)
+}
+
+// leaveLocked notes that pipeline p was taken out of t.tracks: Stop
+// waits for it to write what it has queued. Pipelines that have ended are
+// forgotten here, so a long task with many comings and goings keeps no
+// more than the ones still draining.
+func (t *task) leaveLocked(p *pipeline) {
+	t.leaving = slices.DeleteFunc(t.leaving, func(q *pipeline) bool {
+		select {
+		case <-q.done:
+			return true
+		default:
+			return false
+		}
+	})
+	t.leaving = append(t.leaving, p)
 }
 
 // limitReason prefixes the Skipped reason of a track left out by
@@ -329,6 +348,7 @@ func (t *task) modify(p ModifyParams) error {
 	for tr, pl := range t.tracks {
 		if pl != nil && !t.subscribedLocked(tr.info) {
 			t.tracks[tr] = nil
+			t.leaveLocked(pl)
 			detach = append(detach, pl)
 		}
 	}
@@ -377,6 +397,8 @@ func (t *task) stop(ctx context.Context, code callback.LeaveCode) Description {
 		}
 	}
 	t.tracks = map[*Track]*pipeline{}
+	pipes = append(pipes, t.leaving...) // a track closed just before: its queue is written too
+	t.leaving = nil
 	t.mu.Unlock()
 
 	t.room.detach(t)
