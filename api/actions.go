@@ -92,11 +92,7 @@ func (c *createRequest) run(ctx context.Context, h *Handler) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := owner{app: p.SdkAppID}
-	if p.Record.Mode == recorder.Mixed {
-		t.mix = &mixFixed{background: p.Mix.Transcode.BackgroundColor, imageURL: p.Mix.Layout.BackgroundImageURL, marks: p.Mix.Watermarks}
-	}
-	h.own(id, t)
+	h.own(id, owner{app: p.SdkAppID})
 	return &taskResponse{TaskId: id}, nil
 }
 
@@ -132,16 +128,11 @@ func (c *modifyRequest) run(ctx context.Context, h *Handler) (response, error) {
 		p.Subscribe = c.SubscribeStreamUserIds.toRecorder()
 	}
 	if l := c.MixLayoutParams; l != nil {
-		lay, given, err := l.toRecorder()
+		lay, extras, err := l.toRecorder()
 		if err != nil {
 			return nil, err
 		}
-		if fixed := h.owned(id).mix; fixed != nil {
-			if err := fixed.checkModify(l, given); err != nil {
-				return nil, err
-			}
-		}
-		p.Layout = &lay
+		p.Layout, p.Watermarks, p.BackgroundColor = &lay, extras.marks, extras.background
 	}
 	if err := h.cfg.Recorder.Modify(ctx, id, p); err != nil {
 		h.forgetIfGone(id, err)
@@ -166,11 +157,9 @@ func (c *deleteRequest) run(ctx context.Context, h *Handler) (response, error) {
 	return &taskResponse{TaskId: id}, nil
 }
 
-// owner is what the handler remembers of a task it created: its SdkAppId
-// and, for a mixed-stream task, what Modify cannot change.
+// owner is what the handler remembers of a task it created: its SdkAppId.
 type owner struct {
 	app uint64
-	mix *mixFixed // nil for a single-stream task
 }
 
 // own remembers a task created through the handler, and now and then
@@ -208,14 +197,6 @@ func (h *Handler) ownedTask(req taskRequest) (string, error) {
 		return "", errcode.New(errcode.TaskNotExist, "task %q does not exist for SdkAppId %d", id, *req.SdkAppId)
 	}
 	return id, nil
-}
-
-// owned returns what the handler remembers of a task (the zero owner for a
-// task it did not create).
-func (h *Handler) owned(taskID string) owner {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.owners[taskID]
 }
 
 func (h *Handler) forget(taskID string) {

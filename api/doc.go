@@ -61,8 +61,10 @@
 //     recorder's prefix pattern "abc*".
 //   - Modify without SubscribeStreamUserIds empties the four lists (a full
 //     overwrite: every stream is subscribed). Modify with MixLayoutParams
-//     replaces the whole layout of a mixed-stream task (fields left out
-//     take their defaults); without it the layout stays. MixLayoutParams
+//     replaces the whole layout of a mixed-stream task, background colour,
+//     background image and watermarks included (fields left out take
+//     their defaults: black, no image, no watermarks); without it all of
+//     that stays. MixLayoutParams
 //     for a single-stream task is the recorder's
 //     InvalidParameter.MixLayoutParams.
 //   - A task created through the handler can only be described, modified
@@ -115,11 +117,7 @@
 // background image, MaxResolutionUserAlign 1, PureAudioDisableLayout true
 // and MixLayoutList[i].Alpha other than 0. PlaceHolderMode 1 without
 // images is what the recorder does anyway: an absent user's screen shows
-// the background. The background colour and image and the watermarks are
-// set by Create: a Modify that gives other values is
-// FailedOperation.Unsupported, one that leaves them out or repeats them
-// keeps them (checked for the tasks this handler created; for others they
-// are kept unchecked).
+// the background.
 //
 // SPEC §8's practices stay the caller's: the recorder's UserId must not be
 // a user of the room, and Describe reporting Idle some 15 s after Create

@@ -173,9 +173,10 @@ func TestMixedCreateAndModify(t *testing.T) {
 	e.mustCall("DeleteCloudRecording", task(id))
 }
 
-// TestMixedModifyRefused checks the layouts Modify refuses on a
-// 640×360 mixed task and on a single-stream task.
-func TestMixedModifyRefused(t *testing.T) {
+// TestMixedModify checks the layouts Modify refuses on a 640×360 mixed
+// task and on a single-stream task, and that it takes a new colour,
+// background image and watermarks (a full overwrite).
+func TestMixedModify(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	id := e.create(func(p map[string]any) {
 		p["RecordParams"].(map[string]any)["RecordMode"] = 2
@@ -198,9 +199,8 @@ func TestMixedModifyRefused(t *testing.T) {
 		{"bad mode", map[string]any{"MixLayoutMode": 7}, "InvalidParameter.MixLayoutMode", "MixLayoutMode"},
 		{"huge mode", map[string]any{"MixLayoutMode": 259}, "InvalidParameter.MixLayoutMode", "MixLayoutMode"},
 		{"smart stretch", map[string]any{"RenderMode": 3}, string(errcode.Unsupported), "RenderMode"},
-		{"other colour", map[string]any{"BackGroundColor": "#FFFFFF"}, string(errcode.Unsupported), "BackGroundColor"},
-		{"other watermarks", map[string]any{"WaterMarkList": []any{watermark("http://127.0.0.1:1/w.png", 2, 0, 32, 32)}}, string(errcode.Unsupported), "WaterMarkList"},
-		{"background image", map[string]any{"BackgroundImageUrl": "http://127.0.0.1:1/bg.png"}, string(errcode.Unsupported), "BackgroundImageUrl"},
+		{"watermark outside the canvas", map[string]any{"WaterMarkList": []any{watermark("http://127.0.0.1:1/w.png", 0, 630, 32, 32)}}, "InvalidParameter.MixWatermark", "outside"},
+		{"background image not http", map[string]any{"BackgroundImageUrl": "file:///etc/passwd"}, "InvalidParameter.MixLayoutParams", "BackgroundImageURL"},
 		{"unknown field", map[string]any{"Colour": "red"}, "UnknownParameter", "Colour"},
 	}
 	for _, c := range cases {
@@ -209,9 +209,15 @@ func TestMixedModifyRefused(t *testing.T) {
 			wantCodeNaming(t, err, c.want, c.field)
 		})
 	}
-	// The same colour and watermarks, or none, are accepted.
+	// Modify overwrites MixLayoutParams as a whole: another colour, other
+	// watermarks and a background image are taken (downloads that fail
+	// fire 309 and the recording goes on).
 	e.mustCall("ModifyCloudRecording", map[string]any{"SdkAppId": testApp, "TaskId": id,
-		"MixLayoutParams": map[string]any{"MixLayoutMode": 3, "BackGroundColor": "#102030"}})
+		"MixLayoutParams": map[string]any{"MixLayoutMode": 3, "BackGroundColor": "#FFFFFF",
+			"BackgroundImageUrl": "http://127.0.0.1:1/bg.png",
+			"WaterMarkList":      []any{watermark("http://127.0.0.1:1/w.png", 2, 0, 32, 32)}}})
+	e.mustCall("ModifyCloudRecording", map[string]any{"SdkAppId": testApp, "TaskId": id,
+		"MixLayoutParams": map[string]any{"MixLayoutMode": 3}})
 
 	single := e.create(func(p map[string]any) { p["UserId"] = "single_bot" })
 	_, err := e.call("ModifyCloudRecording", map[string]any{"SdkAppId": testApp, "TaskId": single,

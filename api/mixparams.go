@@ -2,7 +2,6 @@ package api
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,11 +91,11 @@ type waterMarkTimestamp struct {
 	Font     *string
 }
 
-// mixFixed are the mix parameters set at Create that Modify cannot change:
-// the background colour and image and the watermarks.
-type mixFixed struct {
+// mixExtras are the parts of the service's MixLayoutParams that the
+// recorder keeps outside its MixLayoutParams: the background colour and
+// the watermarks.
+type mixExtras struct {
 	background uint32
-	imageURL   string
 	marks      []layout.Watermark
 }
 
@@ -124,11 +123,11 @@ func mixParams(tc *mixTranscodeParams, lp *mixLayoutParams) (recorder.MixParams,
 	if out.Transcode, err = tc.toRecorder(); err != nil || lp == nil {
 		return out, err
 	}
-	lay, fixed, err := lp.toRecorder()
+	lay, extras, err := lp.toRecorder()
 	if err != nil {
 		return recorder.MixParams{}, err
 	}
-	out.Layout, out.Transcode.BackgroundColor, out.Watermarks = lay, fixed.background, fixed.marks
+	out.Layout, out.Transcode.BackgroundColor, out.Watermarks = lay, extras.background, extras.marks
 	return out, nil
 }
 
@@ -176,41 +175,42 @@ func sampleRate(v *uint64) (int, error) {
 	return 0, errcode.New(layout.ErrCanvas, "AudioParams.SampleRate %d: must be 1 (48000 Hz), 2 (44100 Hz) or 3 (16000 Hz)", *v)
 }
 
-// toRecorder converts MixLayoutParams to the recorder's layout and the
-// parts fixed at Create. Options the recorder does not have are
+// toRecorder converts MixLayoutParams to the recorder's layout, background
+// colour and watermarks (Create and Modify alike: Modify overwrites all of
+// them). Options the recorder does not have are
 // FailedOperation.Unsupported naming the field; values out of range the
 // layout's InvalidParameter codes (the recorder checks the rest against
 // the canvas).
-func (l *mixLayoutParams) toRecorder() (recorder.MixLayoutParams, mixFixed, error) {
+func (l *mixLayoutParams) toRecorder() (recorder.MixLayoutParams, mixExtras, error) {
 	if err := l.checkOptions(); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
 	out := recorder.MixLayoutParams{BigUserID: str(l.MaxResolutionUserId), BackgroundImageURL: str(l.BackgroundImageUrl)}
 	if l.MixLayoutMode != nil {
 		if *l.MixLayoutMode > uint64(layout.Custom) {
-			return recorder.MixLayoutParams{}, mixFixed{}, errcode.New(layout.ErrMixLayoutMode,
+			return recorder.MixLayoutParams{}, mixExtras{}, errcode.New(layout.ErrMixLayoutMode,
 				"MixLayoutMode %d: must be 1 (float), 2 (screen share), 3 (grid) or 4 (custom)", *l.MixLayoutMode)
 		}
 		out.Mode = layout.Mode(*l.MixLayoutMode)
 	}
 	var err error
 	if out.BigMedia, err = mediaID(l.MediaId, layout.ErrMediaID, "MediaId"); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
 	if out.Render, err = renderMode(l.RenderMode, layout.ErrRenderMode, "RenderMode"); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
 	if out.Custom, err = slots(l.MixLayoutList); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
-	fixed := mixFixed{imageURL: out.BackgroundImageURL}
-	if fixed.background, err = backgroundColor(l.BackGroundColor); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+	var extras mixExtras
+	if extras.background, err = backgroundColor(l.BackGroundColor); err != nil {
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
-	if fixed.marks, err = watermarks(l.WaterMarkList); err != nil {
-		return recorder.MixLayoutParams{}, mixFixed{}, err
+	if extras.marks, err = watermarks(l.WaterMarkList); err != nil {
+		return recorder.MixLayoutParams{}, mixExtras{}, err
 	}
-	return out, fixed, nil
+	return out, extras, nil
 }
 
 // checkOptions refuses the MixLayoutParams options the recorder does not
@@ -345,19 +345,4 @@ func watermarks(list []waterMark) ([]layout.Watermark, error) {
 		})
 	}
 	return out, nil
-}
-
-// checkModify refuses a Modify that would change what Create fixed: the
-// background colour, the background image or the watermarks. A field left
-// out keeps its value.
-func (f *mixFixed) checkModify(l *mixLayoutParams, given mixFixed) error {
-	switch {
-	case str(l.BackGroundColor) != "" && given.background != f.background:
-		return unsupported("MixLayoutParams.BackGroundColor %s: the background colour is set by CreateCloudRecording (#%06X) and cannot change; leave it out", str(l.BackGroundColor), f.background)
-	case given.imageURL != "" && given.imageURL != f.imageURL:
-		return unsupported("MixLayoutParams.BackgroundImageUrl: the background image is set by CreateCloudRecording and cannot change; leave it out")
-	case len(given.marks) > 0 && !slices.Equal(given.marks, f.marks):
-		return unsupported("MixLayoutParams.WaterMarkList: the watermarks are set by CreateCloudRecording and cannot change; leave it out")
-	}
-	return nil
 }

@@ -34,7 +34,14 @@ type mixOutput struct {
 	begin    time.Time
 	segments int
 	bytes    int64
-	marks    []mix.Watermark // downloaded so far
+
+	// imgMu serialises the image updates handed to the mixer (never taken
+	// by the mixer's goroutine: the order is imgMu, then the mixer's lock).
+	imgMu  sync.Mutex
+	marks  []*mix.Watermark // by list position; nil until downloaded
+	markGn int              // generation of the watermark list being shown
+	bgGn   int              // generation of the background image
+	shown  func()           // tests: called (under imgMu) after an image is handed to the mixer
 }
 
 // newMixOutput starts the task's mixer; watermarks and the background
@@ -65,35 +72,86 @@ func newMixOutput(t *task) (*mixOutput, error) {
 // fetchImages downloads the watermarks and the background image and hands
 // each to the mixer when it arrives; a failure fires 309 with its URL.
 func (o *mixOutput) fetchImages(marks []layout.Watermark, background string) {
-	client := &http.Client{Timeout: watermarkLimits.Timeout}
-	for _, w := range marks {
+	o.setWatermarks(marks)
+	o.setBackground(background)
+}
+
+var imageClient = &http.Client{Timeout: watermarkLimits.Timeout}
+
+// setWatermarks replaces the watermarks by list: the old ones go at once,
+// each new one shows when its download ends, stacked in list order; a
+// download that fails fires 309 and the others stay. Downloads of an
+// earlier list that end later are dropped.
+func (o *mixOutput) setWatermarks(list []layout.Watermark) {
+	o.imgMu.Lock()
+	o.markGn++
+	gen := o.markGn
+	o.marks = make([]*mix.Watermark, len(list))
+	if gen > 1 {
+		_ = o.m.SetWatermarks(nil)
+	}
+	o.imgMu.Unlock()
+	for i, w := range list {
 		o.t.rec.wg.Go(func() {
-			img, err := mix.FetchWatermark(o.t.rec.bg, client, w.URL, watermarkLimits)
+			img, err := mix.FetchWatermark(o.t.rec.bg, imageClient, w.URL, watermarkLimits)
+			o.imgMu.Lock()
+			defer o.imgMu.Unlock()
+			if o.markGn != gen {
+				return // replaced meanwhile
+			}
 			if err != nil {
 				o.t.log.Warn("watermark not downloaded", "url", w.URL, "err", err)
 				o.t.emit(callback.DownloadImageError{URL: w.URL})
 				return
 			}
-			o.mu.Lock()
-			o.marks = append(o.marks, mix.Watermark{Box: layout.Box{X: w.Left, Y: w.Top, W: w.Width, H: w.Height}, Image: img})
-			marks := append([]mix.Watermark(nil), o.marks...)
-			o.mu.Unlock()
-			if err := o.m.SetWatermarks(marks); err != nil {
+			o.marks[i] = &mix.Watermark{Box: layout.Box{X: w.Left, Y: w.Top, W: w.Width, H: w.Height}, Image: img}
+			var shown []mix.Watermark
+			for _, m := range o.marks {
+				if m != nil {
+					shown = append(shown, *m)
+				}
+			}
+			if err := o.m.SetWatermarks(shown); err != nil {
 				o.t.log.Warn("watermark not used", "url", w.URL, "err", err)
+			}
+			if o.shown != nil {
+				o.shown()
 			}
 		})
 	}
-	if background == "" {
+}
+
+// setBackground replaces the background image: "" goes back to the
+// colour at once; another URL is downloaded (the colour shows meanwhile;
+// a failure fires 309). A download of an earlier image that ends later is
+// dropped.
+func (o *mixOutput) setBackground(u string) {
+	o.imgMu.Lock()
+	o.bgGn++
+	gen := o.bgGn
+	if gen > 1 {
+		_ = o.m.SetBackgroundImage(nil)
+	}
+	o.imgMu.Unlock()
+	if u == "" {
 		return
 	}
 	o.t.rec.wg.Go(func() {
-		img, err := mix.FetchWatermark(o.t.rec.bg, client, background, watermarkLimits)
+		img, err := mix.FetchWatermark(o.t.rec.bg, imageClient, u, watermarkLimits)
+		o.imgMu.Lock()
+		defer o.imgMu.Unlock()
+		if o.bgGn != gen {
+			return
+		}
 		if err != nil {
-			o.t.log.Warn("background image not downloaded", "url", background, "err", err)
-			o.t.emit(callback.DownloadImageError{URL: background})
+			o.t.log.Warn("background image not downloaded", "url", u, "err", err)
+			o.t.emit(callback.DownloadImageError{URL: u})
 			return
 		}
 		_ = o.m.SetBackgroundImage(img)
+		if o.shown != nil {
+			o.shown()
+		}
 	})
 }
 

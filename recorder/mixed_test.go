@@ -240,3 +240,82 @@ func TestMixedWatermarkFailures(t *testing.T) {
 		t.Errorf("the recording did not go on: %+v", d.StorageFileList)
 	}
 }
+
+// TestMixedModifyOverwrites: Modify replaces the layout, the background
+// colour and the watermarks as a whole (the service's MixLayoutParams):
+// a new colour and a downloaded watermark show from the Modify on; the
+// next Modify, which leaves the watermarks out, removes them and sets the
+// colour back to black.
+func TestMixedModifyOverwrites(t *testing.T) {
+	const w, hh = 320, 180
+	blue := func(rw http.ResponseWriter, _ *http.Request) {
+		img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+		for i := 0; i < len(img.Pix); i += 4 {
+			img.Pix[i+2], img.Pix[i+3] = 255, 255
+		}
+		_ = png.Encode(rw, img)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(blue)) // 127.0.0.1
+	defer srv.Close()
+	h := newHarness(t, nil)
+	corner := &MixLayoutParams{Mode: layout.Custom, Custom: []layout.Slot{{UserID: "ured", Width: 160, Height: 90}}}
+	id := h.start(func(p *StartParams) {
+		p.Record.Mode = Mixed
+		p.Mix = MixParams{Transcode: MixTranscodeParams{Width: w, Height: hh, FPS: 15}, Layout: *corner}
+	})
+	tk, err := h.rec.task(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := make(chan struct{}, 1)
+	tk.mix.imgMu.Lock()
+	tk.mix.shown = func() { shown <- struct{}{} }
+	tk.mix.imgMu.Unlock()
+	mark := layout.Watermark{Left: 240, Top: 120, Width: 32, Height: 32, URL: srv.URL + "/blue.png"}
+	if err := h.rec.Modify(context.Background(), id, ModifyParams{Layout: corner, BackgroundColor: 0x00FF00, Watermarks: []layout.Watermark{mark}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-shown:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the watermark was not downloaded")
+	}
+	red := h.track("ured", naming.MediaMain, "video/H264")
+	pkts := solid(t, "red", 6*time.Second, 1)
+	var first, second []testpub.Packet
+	for _, p := range pkts {
+		if p.At < 3*time.Second {
+			first = append(first, p)
+		} else {
+			second = append(second, p)
+		}
+	}
+	h.feed(send{red, first})
+	if err := h.rec.Modify(context.Background(), id, ModifyParams{Layout: corner}); err != nil {
+		t.Fatal(err)
+	}
+	h.feed(send{red, second})
+	final := h.stop(id)
+	if len(final.StorageFileList) != 1 {
+		t.Fatalf("files %+v", final.StorageFileList)
+	}
+	pl := filepath.Join(h.dir, final.StorageFileList[0].Key)
+	for _, c := range []struct {
+		at   float64
+		x, y int
+		want [3]int
+		what string
+	}{
+		{1.0, 80, 45, [3]int{255, 0, 0}, "the user's slot"},
+		{1.0, 280, 40, [3]int{0, 255, 0}, "the new background colour"},
+		{1.0, 256, 136, [3]int{0, 0, 255}, "the new watermark"},
+		{4.5, 80, 45, [3]int{255, 0, 0}, "the user's slot after the second Modify"},
+		{4.5, 280, 40, [3]int{0, 0, 0}, "the colour back to black"},
+		{4.5, 256, 136, [3]int{0, 0, 0}, "no watermark any more"},
+	} {
+		if pic := frameRGB(t, pl, c.at, w, hh); !near(pic, w, c.x, c.y, c.want) {
+			i := (c.y*w + c.x) * 3
+			t.Errorf("%s at %v s (%d,%d): %v, want %v", c.what, c.at, c.x, c.y, pic[i:i+3], c.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/roomrec/roomrec/clock"
 	"github.com/roomrec/roomrec/errcode"
 	"github.com/roomrec/roomrec/internal/codec"
+	"github.com/roomrec/roomrec/layout"
 	"github.com/roomrec/roomrec/naming"
 	"github.com/roomrec/roomrec/storage"
 	"github.com/roomrec/roomrec/taskstate"
@@ -404,9 +405,20 @@ func (r *Recorder) Modify(ctx context.Context, taskID string, p ModifyParams) er
 type ModifyParams struct {
 	// Subscribe replaces all four subscription lists.
 	Subscribe Subscription
-	// Layout, when set, replaces the mix layout of a mixed-stream task as
-	// a whole (its BackgroundImageURL is not fetched again).
+	// Layout, when set, replaces the mix layout of a mixed-stream task as a
+	// whole together with Watermarks and BackgroundColor (the service's
+	// MixLayoutParams carries all three: a full overwrite, so watermarks
+	// left out are removed and a zero colour is black). A changed
+	// BackgroundImageURL is downloaded ("" shows the colour), changed
+	// watermarks too; failed downloads fire 309. Changes show from the
+	// mix's current time on. Invalid values are InvalidParameter.Mix*
+	// errors and change nothing.
 	Layout *MixLayoutParams
+	// Watermarks replace the mix's watermarks when Layout is set.
+	Watermarks []layout.Watermark
+	// BackgroundColor (0xRRGGBB) replaces the canvas colour when Layout is
+	// set.
+	BackgroundColor uint32
 }
 
 // Stop ends a task (LeaveCode 0): it stops reading media, closes the last

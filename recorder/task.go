@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"image/color"
 	"log/slog"
 	"path"
 	"slices"
@@ -334,13 +335,27 @@ func (t *task) modify(p ModifyParams) error {
 			t.mu.Unlock()
 			return errcode.New(errcode.InvalidParameter.Detail("MixLayoutParams"), "the task records single-stream: it has no layout")
 		}
-		if err := t.mix.m.SetLayout(p.Layout.params()); err != nil {
+		mp := t.p.Mix
+		mp.Layout, mp.Watermarks, mp.Transcode.BackgroundColor = *p.Layout, slices.Clone(p.Watermarks), p.BackgroundColor
+		mp.Layout.Custom = slices.Clone(mp.Layout.Custom)
+		if err := mp.validate(); err != nil {
 			t.mu.Unlock()
 			return err
 		}
-		bg := t.p.Mix.Layout.BackgroundImageURL
-		t.p.Mix.Layout = *p.Layout
-		t.p.Mix.Layout.BackgroundImageURL = bg
+		if err := t.mix.m.SetLayout(mp.Layout.params()); err != nil {
+			t.mu.Unlock()
+			return err
+		}
+		if c := mp.Transcode.BackgroundColor; c != t.p.Mix.Transcode.BackgroundColor {
+			_ = t.mix.m.SetBackgroundColor(color.RGBA{R: uint8(c >> 16), G: uint8(c >> 8), B: uint8(c), A: 255})
+		}
+		if mp.Layout.BackgroundImageURL != t.p.Mix.Layout.BackgroundImageURL {
+			t.mix.setBackground(mp.Layout.BackgroundImageURL)
+		}
+		if !slices.Equal(mp.Watermarks, t.p.Mix.Watermarks) {
+			t.mix.setWatermarks(mp.Watermarks)
+		}
+		t.p.Mix = mp
 	}
 	t.p.Record.Subscribe = p.Subscribe
 	t.persistLater()

@@ -58,12 +58,14 @@ type screen struct {
 // pendingLayout is a SetLayout (p) or SetWatermarks (marks, with
 // isMarks) call, played from mix time at on.
 type pendingLayout struct {
-	at      time.Duration
-	p       layout.Params
-	marks   []placedMark
-	isMarks bool
-	bg      *planes // with isBg: the new background image (nil: none)
-	isBg    bool
+	at       time.Duration
+	p        layout.Params
+	marks    []placedMark
+	isMarks  bool
+	bg       *planes // with isBg: the new background image (nil: none)
+	isBg     bool
+	colour   yuv // with isColour: the new background colour
+	isColour bool
 }
 
 // Mixer composes the video of its inputs on one canvas by the layout,

@@ -3,6 +3,7 @@ package mix
 import (
 	"cmp"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"time"
@@ -66,6 +67,14 @@ func (m *Mixer) SetBackgroundImage(img image.Image) error {
 	return m.schedule(pendingLayout{bg: backgroundPlanes(img, m.cfg), isBg: true})
 }
 
+// SetBackgroundColor replaces the canvas colour (behind and between the
+// screens, and the padding of fitted pictures) from the mix time of the
+// call on, like SetLayout. A background image keeps the colour it was
+// flattened over. It returns ErrClosed after Close.
+func (m *Mixer) SetBackgroundColor(c color.RGBA) error {
+	return m.schedule(pendingLayout{colour: toYUV(c), isColour: true})
+}
+
 // advance plays the joins, leaves and layout changes due by the output
 // frame time t, and recomputes the layout when one happened.
 func (m *Mixer) advance(t time.Duration) {
@@ -76,6 +85,8 @@ func (m *Mixer) advance(t time.Duration) {
 	for ; n < len(m.pending) && m.pending[n].at <= t; n++ {
 		if p := &m.pending[n]; p.isMarks {
 			m.comp.marks = p.marks
+		} else if p.isColour {
+			m.comp.bg = p.colour
 		} else if p.isBg {
 			m.comp.bgImage = p.bg
 		} else {
