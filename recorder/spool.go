@@ -339,7 +339,18 @@ func (u *uploader) upload(key string, gen uint64) error {
 }
 
 // finish records the outcome of an upload and reports whether it succeeded.
+// A playlist's first upload fires 304 before the upload counts as done, so
+// that drain (and the 305 after it) cannot overtake it.
 func (u *uploader) finish(key string, gen uint64, err error) bool {
+	if err == nil && strings.HasSuffix(key, ".m3u8") { // only playlists are asked about: keep the map small
+		u.mu.Lock()
+		_, seen := u.uploaded[key]
+		u.uploaded[key] = u.started
+		u.mu.Unlock()
+		if !seen {
+			u.emit(callback.FileInfo{FileList: filepath.Base(key)})
+		}
+	}
 	u.mu.Lock()
 	u.inflight = ""
 	if errors.Is(err, errSuperseded) { // not a failure: the newer version is queued
@@ -372,17 +383,8 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		_ = os.Remove(u.path(key))
 		delete(u.gen, key)
 	}
-	firstPlaylist := false
-	if strings.HasSuffix(key, ".m3u8") { // only playlists are asked about: keep the map small
-		_, seen := u.uploaded[key]
-		firstPlaylist = !seen
-		u.uploaded[key] = u.started
-	}
 	u.signalLocked()
 	u.mu.Unlock()
-	if firstPlaylist {
-		u.emit(callback.FileInfo{FileList: filepath.Base(key)})
-	}
 	return true
 }
 
