@@ -309,8 +309,8 @@ func (h *HTTP) post(body []byte, sign, id string) error {
 	// Drain a little so the connection can be reused; the body is ignored.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("callback receiver answered %s", resp.Status)
+	if resp.StatusCode != http.StatusOK { // SPEC §6: anything but 200 is retried (a 204 too)
+		return fmt.Errorf("callback receiver answered %s, want 200 OK", resp.Status)
 	}
 	return nil
 }

@@ -326,6 +326,27 @@ func TestHTTPMaxAttempts(t *testing.T) {
 	}
 }
 
+// TestHTTPOnly200: SPEC §6 retries every answer but 200, other 2xx
+// statuses too.
+func TestHTTPOnly200(t *testing.T) {
+	for _, status := range []int{http.StatusCreated, http.StatusNoContent} {
+		rcv := newReceiver(t)
+		rcv.failFirst, rcv.failStatus = 2, status
+		fc := clock.NewFake(t0)
+		h := newTestHTTP(t, rcv.url(), fc, nil)
+		driver(t, fc, 10*time.Second, nil)
+		if err := h.Notify(context.Background(), fileEvent("t", 0, t0)); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Close(context.Background()); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if st := h.Stats(); st.Delivered != 1 || st.Retries != 2 {
+			t.Errorf("answers %d then 200: Stats = %+v, want 2 retries", status, st)
+		}
+	}
+}
+
 // TestHTTPCallbackTs: CallbackTs is the clock's time at the first attempt,
 // EventTs the event's own time in seconds.
 func TestHTTPCallbackTs(t *testing.T) {

@@ -34,9 +34,10 @@ var t0 = time.Date(2033, 5, 31, 9, 45, 51, 825_000_000, time.UTC)
 // the first failFirst requests, lets hold delay an answer, deduplicates on
 // the delivery id and records each task's events in arrival order.
 type receiver struct {
-	t         *testing.T
-	failFirst int
-	hold      func(r *http.Request, e Event) bool // false: answer 503 without accepting
+	t          *testing.T
+	failFirst  int
+	failStatus int                                 // the status of those failures; 0 means 500
+	hold       func(r *http.Request, e Event) bool // false: answer 503 without accepting
 
 	mu       sync.Mutex
 	addr     string
@@ -139,7 +140,11 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	fail := r.requests <= r.failFirst
 	r.mu.Unlock()
 	if fail {
-		http.Error(w, "not yet", http.StatusInternalServerError)
+		status := http.StatusInternalServerError
+		if r.failStatus != 0 {
+			status = r.failStatus
+		}
+		http.Error(w, "not yet", status)
 		return
 	}
 	if r.hold != nil && !r.hold(req, e) {
