@@ -57,7 +57,7 @@ const (
 // Stats are the counters of an HTTP notifier.
 type Stats struct {
 	Queued    int   // events held now: waiting or being delivered
-	Delivered int64 // events the receiver answered with 2xx
+	Delivered int64 // events the receiver answered with 200 OK
 	Retries   int64 // attempts after a failed one
 	Failures  int64 // queued events given up: MaxAttempts reached, or Close gave up
 	Dropped   int64 // events Notify refused: queue full or notifier closed
@@ -66,7 +66,7 @@ type Stats struct {
 // HTTP is a Notifier that POSTs each event to a receiver as SPEC §6 says
 // (JSON body; Content-Type, Sign, SdkAppId and X-Roomrec-Delivery-Id
 // headers) and retries with exponential backoff and jitter until the
-// receiver answers 2xx.
+// receiver answers 200 OK (any other status is retried, SPEC §6).
 //
 // Notify never blocks: it puts the event in a bounded queue and returns.
 // Each task has its own queue served by its own goroutine (started when
@@ -290,7 +290,7 @@ func keepPOST(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// post makes one attempt; it returns nil when the receiver answered 2xx.
+// post makes one attempt; it returns nil when the receiver answered 200 OK.
 func (h *HTTP) post(body []byte, sign, id string) error {
 	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.Timeout)
 	defer cancel()
