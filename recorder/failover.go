@@ -151,6 +151,14 @@ func (r *Recorder) watchOrphans(ch <-chan string) {
 func (r *Recorder) takeOver(id string) {
 	ctx, cancel := context.WithTimeout(r.bg, storeTimeout)
 	defer cancel()
+	if r.cfg.TakeOver != nil {
+		rec, err := r.cfg.TaskStore.Get(ctx, id)
+		var tr taskRecord
+		if err == nil && json.Unmarshal(rec.Data, &tr) == nil && !r.cfg.TakeOver(tr.SdkAppID, naming.RoomID{Num: tr.RoomNum, Str: tr.RoomStr}) {
+			r.log.Info("orphaned task of a room this instance does not serve; left to others", "task", id)
+			return
+		}
+	}
 	rec, lease, err := r.cfg.TaskStore.Claim(ctx, id)
 	if err != nil {
 		if !errors.Is(err, taskstate.ErrOwned) && !errors.Is(err, taskstate.ErrNotFound) {

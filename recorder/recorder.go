@@ -126,6 +126,12 @@ type Config struct {
 	// (names get the ha1_..ha3_ prefix, event 306); a task whose owner
 	// died MaxRecoveries+1 times ends with 302 LeaveCode 3.
 	TaskStore taskstate.Store
+	// TakeOver, when set, says whether this instance can record a room
+	// (it receives the room's media): an orphaned task of a room it cannot
+	// reach is left in the store for an instance that can, so no recovery
+	// (and no ha prefix) is spent on an instance that would record
+	// nothing. nil takes over every room's tasks.
+	TakeOver func(sdkAppID uint64, room naming.RoomID) bool
 	// StopTimeout bounds how long a task that ends by itself (idle timeout,
 	// room closed) waits for its uploads before it reports held files.
 	// Default 30 s.

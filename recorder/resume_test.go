@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,4 +202,46 @@ func TestRecoverHeldMP4(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(folder, "vod", "1400123456_12345.mp4")); err != nil {
 		t.Errorf("the held VOD file is gone from the spool: %v", err)
 	}
+}
+
+// TestTakeOverOnlyReachableRooms: Config.TakeOver keeps an instance from
+// claiming the orphaned task of a room it does not serve (the task stays
+// orphaned in the store, no ha prefix spent); once it serves the room, it
+// takes the task over.
+func TestTakeOverOnlyReachableRooms(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	orphanTask(t, path, "task-r", 0)
+	store, err := bolt.Open(bolt.Config{Path: path, Owner: "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var serves atomic.Bool
+	var asked atomic.Int32
+	h := newHarness(t, func(c *Config) {
+		c.TaskStore = store
+		c.TakeOver = func(app uint64, room naming.RoomID) bool {
+			if app != testApp || room != testRoom {
+				t.Errorf("asked about %d/%v, want the task's room", app, room)
+			}
+			asked.Add(1)
+			return serves.Load()
+		}
+	})
+	h.rec.takeOver("task-r") // as the orphan watcher does
+	if asked.Load() == 0 {
+		t.Fatal("TakeOver was not asked")
+	}
+	if _, err := h.rec.task("task-r"); err == nil {
+		t.Fatal("the task was taken over although the room is not served")
+	}
+	if rec, err := store.Get(context.Background(), "task-r"); err != nil || rec.HA != 0 || rec.Owner != "dead" {
+		t.Fatalf("store record %+v, %v; want it untouched", rec, err)
+	}
+	serves.Store(true)
+	h.rec.takeOver("task-r")
+	if e := h.waitEvent(callback.EventFailover); e.TaskID != "task-r" {
+		t.Fatalf("306 %+v", e)
+	}
+	h.stop("task-r")
 }
