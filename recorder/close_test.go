@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,5 +85,65 @@ func TestCloseWithStorageDown(t *testing.T) {
 		if _, err := os.Stat(s); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// hungStorage accepts no upload: Put waits until its context ends.
+type hungStorage struct{ entered, left chan struct{} }
+
+func (s hungStorage) Put(ctx context.Context, _ string, _ io.Reader, _ int64, _ string) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	select {
+	case s.left <- struct{}{}:
+	default:
+	}
+	return ctx.Err()
+}
+
+func (hungStorage) Get(context.Context, string) (io.ReadCloser, error) {
+	return nil, errors.New("hung storage")
+}
+
+// TestCloseWithHungStorage: a storage that never answers cannot keep
+// Close past its deadline or leave a goroutine behind: the upload in
+// progress is cancelled and its file stays in the spool.
+func TestCloseWithHungStorage(t *testing.T) {
+	dir := t.TempDir()
+	hung := hungStorage{entered: make(chan struct{}, 1), left: make(chan struct{}, 1)}
+	h := newHarness(t, func(c *Config) {
+		c.Dir = dir
+		c.Storage = hung
+	})
+	h.start(nil)
+	aa := h.track("alice", naming.MediaMain, "audio/opus")
+	h.feed(send{aa, load(t, "audio/opus", 5*time.Second, testpub.RTPOptions{})})
+	select {
+	case <-hung.entered: // an upload is hanging
+	case <-time.After(20 * time.Second):
+		t.Fatal("no upload started")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the caller's deadline has passed
+	done := make(chan error, 1)
+	go func() { done <- h.rec.Close(ctx) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Close: %v, want the context's error", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close is held by the hung upload")
+	}
+	select {
+	case <-hung.left: // Close cancelled the upload
+	case <-time.After(20 * time.Second):
+		t.Fatal("the hung upload was not cancelled by Close")
+	}
+	if segs, _ := filepath.Glob(filepath.Join(dir, ".spool", "*", "*.ts")); len(segs) == 0 {
+		t.Error("the segments are not in the spool")
 	}
 }

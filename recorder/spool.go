@@ -50,7 +50,8 @@ type uploader struct {
 	dir     string // the spool's root
 	taskDir string // the task's folder in the spool
 	store   Storage
-	sem     chan struct{} // shared by all uploaders: bounds concurrent uploads
+	ctx     context.Context // the Recorder's: Close cancels the uploads in progress
+	sem     chan struct{}   // shared by all uploaders: bounds concurrent uploads
 	totals  *totals
 	clock   clock.Clock
 	log     *slog.Logger
@@ -82,7 +83,7 @@ type uploader struct {
 func newUploader(r *Recorder, taskDir string, store Storage, log *slog.Logger, emit func(callback.Payload)) *uploader {
 	u := &uploader{
 		dir: r.cfg.SpoolDir, taskDir: filepath.Join(r.cfg.SpoolDir, filepath.FromSlash(taskDir)),
-		store: store, sem: r.uploadSem, totals: &r.totals, clock: r.clock, log: log, emit: emit,
+		store: store, ctx: r.bg, sem: r.uploadSem, totals: &r.totals, clock: r.clock, log: log, emit: emit,
 		plInterval: r.cfg.PlaylistInterval,
 		gen:        make(map[string]uint64),
 		uploaded:   make(map[string]time.Time),
@@ -316,7 +317,7 @@ func (u *uploader) upload(key string, gen uint64) error {
 		if err != nil {
 			return err
 		}
-		err = fp.PutFile(context.Background(), key, snap)
+		err = fp.PutFile(u.ctx, key, snap)
 		_ = os.Remove(snap)
 		return err
 	}
@@ -335,7 +336,7 @@ func (u *uploader) upload(key string, gen uint64) error {
 	if err != nil {
 		return err
 	}
-	return u.store.Put(context.Background(), key, f, fi.Size(), storage.ContentType(key))
+	return u.store.Put(u.ctx, key, f, fi.Size(), storage.ContentType(key))
 }
 
 // finish records the outcome of an upload and reports whether it succeeded.
@@ -357,6 +358,14 @@ func (u *uploader) finish(key string, gen uint64, err error) bool {
 		u.signalLocked()
 		u.mu.Unlock()
 		return true
+	}
+	if err != nil && u.ctx.Err() != nil { // Close: the file stays in the spool for the next process
+		if !slices.Contains(u.queue, key) {
+			u.queue = append([]string{key}, u.queue...)
+		}
+		u.signalLocked()
+		u.mu.Unlock()
+		return false
 	}
 	if err != nil {
 		u.totals.uploadFailures.Add(1)

@@ -157,7 +157,7 @@ func (e *payloads) fileInfos() int {
 // newTestUploader returns a running uploader of a spool in a temp folder.
 func newTestUploader(t *testing.T, store Storage, clk clock.Clock, interval time.Duration) (*uploader, *payloads) {
 	t.Helper()
-	r := &Recorder{cfg: Config{SpoolDir: t.TempDir(), PlaylistInterval: interval}, clock: clk,
+	r := &Recorder{cfg: Config{SpoolDir: t.TempDir(), PlaylistInterval: interval}, clock: clk, bg: context.Background(),
 		uploadSem: make(chan struct{}, 1), uploaders: map[*uploader]struct{}{}}
 	events := &payloads{}
 	u := newUploader(r, "task", store, slog.New(slog.NewTextHandler(io.Discard, nil)), events.add)
