@@ -391,9 +391,14 @@ func (r *Recorder) Describe(ctx context.Context, taskID string) (Description, er
 }
 
 // Modify replaces the task's subscription lists (a full overwrite: lists
-// left empty become empty). Streams that leave the subscription close their
-// files cleanly; streams that join start recording. It returns
-// InvalidParameter.SubscribeStreamUserIds for bad lists and
+// left empty become empty) and, with p.Layout, the mixed layout. Streams
+// that leave the subscription stop being recorded at once, their media so
+// far committed to the storage (the last segment is cut); their playlists
+// stay open and continue after #EXT-X-DISCONTINUITY if they are
+// subscribed again (one playlist per stream, nothing overwritten; all end
+// with #EXT-X-ENDLIST at Stop). Streams that join start recording. It
+// returns InvalidParameter.SubscribeStreamUserIds for bad lists,
+// InvalidParameter.Mix* for a bad layout, and
 // FailedOperation.TaskNotExist for an unknown or ended task.
 func (r *Recorder) Modify(ctx context.Context, taskID string, p ModifyParams) error {
 	if err := p.Subscribe.Validate(); err != nil {
