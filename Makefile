@@ -29,7 +29,7 @@ demo: deps
 server: deps hlsjs
 	$(GO) run ./examples/server -dir ./recordings
 
-## test: vet, lint, pure-Go build, and every test with the race detector
+## test: vet, lint, the pure-Go build and its tests, and every test with the race detector
 test: deps lint build-nocgo $(VERSITYGW) hlsjs
 	@# Compile everything (needs the module proxy) before entering the
 	@# loopback-only network namespace the tests run in.
@@ -64,6 +64,10 @@ $(HLSJS):
 ## build-nocgo: everything must build without cgo (codecs then report unsupported)
 build-nocgo:
 	CGO_ENABLED=0 $(GO) build ./...
+	@# The pure-Go build's own behaviour: stubs that name what to install,
+	@# Opus by default, VP8 skipped with the reason.
+	CGO_ENABLED=0 $(GO) test -count=1 ./internal/codec/ ./internal/mix/
+	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestPureGoBuild$$' ./recorder/
 
 ## testmedia: regenerate the committed test clips from FFmpeg's lavfi sources
 testmedia: deps
