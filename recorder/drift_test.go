@@ -9,15 +9,22 @@ import (
 	"github.com/roomrec/roomrec/naming"
 )
 
-// dtx thins the Opus packets as a sender in DTX does during silence (one
-// packet every 400 ms in every third second), then drops 5 % at random.
+// dtx thins the Opus packets as a sender in DTX does during silence: one
+// packet every 400 ms in every third second, the sequence numbers going
+// on without a gap (the packets were never sent) while the timestamps
+// jump; then the network drops 5 % at random (gaps in the sequence).
 func dtx(r *rand.Rand, in []testpub.Packet) []testpub.Packet {
 	var out []testpub.Packet
+	var unsent uint16
 	for i, p := range in {
 		silent := (p.At/time.Second)%3 == 2
 		if silent && i%20 != 0 {
+			unsent++
 			continue
 		}
+		pkt := *p.Packet
+		pkt.SequenceNumber -= unsent
+		p.Packet = &pkt
 		if r.Float64() < 0.05 {
 			continue
 		}
