@@ -18,7 +18,8 @@ import (
 
 // TestStorageDownThenRecovers: with the storage down, Stop reports the
 // files held locally (308, then 305 Status 1); when the storage comes back
-// the held files are uploaded (305 Status 2) and the recording is whole.
+// the held files are uploaded (305 Status 2) and the recording is whole,
+// byte-identical to one made with a healthy storage.
 func TestStorageDownThenRecovers(t *testing.T) {
 	var faulty *storage.Faulty
 	h := newHarness(t, func(c *Config) {
@@ -88,6 +89,24 @@ func TestStorageDownThenRecovers(t *testing.T) {
 	}
 	if n := len(h.events.OfType(callback.EventUploadError)); n != 1 {
 		t.Errorf("%d UPLOAD_ERROR events for one failure streak, want 1", n)
+	}
+	// Every file is the one a healthy storage gets, byte for byte.
+	want, _ := recordOnce(t, nil)
+	entries, err := os.ReadDir(filepath.Join(h.dir, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(want) {
+		t.Errorf("%d files after the recovery, want %d", len(entries), len(want))
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(h.dir, id, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, want[e.Name()]) {
+			t.Errorf("%s differs from the healthy recording", e.Name())
+		}
 	}
 	err = filepath.WalkDir(filepath.Join(h.dir, ".spool"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
