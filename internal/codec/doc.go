@@ -30,7 +30,8 @@
 // until the next call on their producer), and the cgo calls are per frame
 // and stage (send, receive, resample, encode), never per RTP packet of a
 // video frame; an Opus packet is one audio frame, so audio makes a few cgo
-// calls per packet (about 0.1 µs each against ~10 µs of codec work).
+// calls per packet, small against the codec work (BenchmarkAudioVsFFmpeg:
+// about 120 µs of CPU per 20 ms packet for Opus to mono AAC).
 // Objects are not safe for concurrent use; one goroutine drives each.
 //
 // Portability: only the send/receive codec API, stable from FFmpeg 4.4 to
