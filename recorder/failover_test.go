@@ -206,7 +206,18 @@ func TestFailoverAcrossProcesses(t *testing.T) {
 	if takeover > 10*time.Second {
 		t.Errorf("takeover took %v, goal 10 s", takeover)
 	}
-	winner.wait(t, "EVENT 307 "+id, 30*time.Second) // recording again, under ha1_ names
+	// Recording again, under ha1_ names: the first frame the new owner
+	// wrote (its stream's BeginTimeStamp) is the goal's measure.
+	l := winner.wait(t, "EVENT 307 "+id, 30*time.Second)
+	var slice struct{ BeginTimeStamp int64 }
+	if err := json.Unmarshal([]byte(l[strings.Index(l, "{"):]), &slice); err != nil || slice.BeginTimeStamp == 0 {
+		t.Fatalf("307 line %q: %v", l, err)
+	}
+	again := time.UnixMilli(slice.BeginTimeStamp).Sub(killed)
+	t.Logf("recording again %v after the kill", again.Round(10*time.Millisecond))
+	if again > 10*time.Second {
+		t.Errorf("recording again %v after the kill, goal 10 s", again)
+	}
 	fmt.Fprintf(winner.stdin, "stop %s\n", id)
 	if l := winner.wait(t, "STOPPED", 30*time.Second); l != "STOPPED <nil>" {
 		t.Fatalf("stop: %s", l)
