@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/roomrec/roomrec/clock"
+	"github.com/roomrec/roomrec/internal/loadgen"
 	"github.com/roomrec/roomrec/internal/testpub"
 	"github.com/roomrec/roomrec/storage"
 )
@@ -53,7 +54,7 @@ func BenchmarkDay(b *testing.B) {
 	video := loadClip(b, "video/H264", filepath.Join(testpub.MediaDir(), "h264_640x360_15fps.h264"), 15)
 	audio := loadClip(b, "audio/opus", filepath.Join(testpub.MediaDir(), "opus_48k_stereo.ogg"), 0)
 	b.Logf("input: H.264 %.0f kbps %.1f pkt/s, Opus %.1f kbps %.1f pkt/s (RTP payload)",
-		video.bitrate()/1000, video.packetsPerSecond(), audio.bitrate()/1000, audio.packetsPerSecond())
+		video.Bitrate()/1000, video.PacketsPerSecond(), audio.Bitrate()/1000, audio.PacketsPerSecond())
 	for _, a := range benchAudioCodecs(b) {
 		hours := dayHours
 		if a == AudioAAC {
@@ -103,7 +104,7 @@ type daySample struct {
 // recordDay records one user, the audio written as codec, for hours hours
 // of media and returns the hourly samples; with heapProfile != "" it
 // writes a heap profile there at the last hour.
-func recordDay(b *testing.B, video, audio *loopClip, codec AudioCodec, hours int, heapProfile string) []daySample {
+func recordDay(b *testing.B, video, audio *loadgen.Clip, codec AudioCodec, hours int, heapProfile string) []daySample {
 	dir := b.TempDir()
 	clk := clock.NewFake(testT0)
 	store := &discardStorage{}

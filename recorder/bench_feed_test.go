@@ -5,6 +5,7 @@ package recorder
 import (
 	"container/heap"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -16,91 +17,36 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/roomrec/roomrec/clock"
-	"github.com/roomrec/roomrec/internal/testpub"
+	"github.com/roomrec/roomrec/internal/loadgen"
 	"github.com/roomrec/roomrec/naming"
 )
 
-// loopClip is one pass over a clip as RTP packets; a benchTrack sends it
-// again and again with sequence numbers and timestamps that keep counting,
-// as a publisher looping the clip would.
-type loopClip struct {
-	mime   string
-	pkts   []testpub.Packet
-	period time.Duration // media time of one pass
-	ticks  uint32        // RTP ticks of one pass
-	bytes  int64         // payload bytes of one pass
-}
-
-// newLoopClip packetizes one pass over samples (MTU 1200).
-func newLoopClip(tb testing.TB, mime string, samples []testpub.Sample) *loopClip {
+// loadClip loads a committed or generated clip of mime from path (fps:
+// the frame rate of an H.264 file).
+func loadClip(tb testing.TB, mime, path string, fps int) *loadgen.Clip {
 	tb.Helper()
-	c := &loopClip{mime: mime}
-	for _, s := range samples {
-		c.period += s.Duration
+	var c *loadgen.Clip
+	var err error
+	switch mime {
+	case "video/H264":
+		c, err = loadgen.LoadH264(path, fps)
+	case "audio/opus":
+		c, err = loadgen.LoadOpus(path)
+	default:
+		err = fmt.Errorf("no %s clips", mime)
 	}
-	pkts, err := testpub.Packetize(samples, testpub.RTPOptions{MimeType: mime, Duration: c.period, MTU: 1200})
 	if err != nil {
 		tb.Fatal(err)
-	}
-	c.pkts = pkts
-	rate := int64(90000)
-	if mime == "audio/opus" {
-		rate = 48000
-	}
-	c.ticks = uint32((int64(c.period)*rate + int64(time.Second)/2) / int64(time.Second))
-	for _, p := range pkts {
-		c.bytes += int64(len(p.Payload))
 	}
 	return c
 }
 
-// packetsPerSecond is the clip's packet rate.
-func (c *loopClip) packetsPerSecond() float64 { return float64(len(c.pkts)) / c.period.Seconds() }
-
-// bitrate is the clip's RTP payload bit rate.
-func (c *loopClip) bitrate() float64 { return float64(c.bytes*8) / c.period.Seconds() }
-
-// loadClip loads a committed or generated clip of mime from path.
-func loadClip(tb testing.TB, mime, path string, fps int) *loopClip {
-	tb.Helper()
-	var samples []testpub.Sample
-	var err error
-	switch mime {
-	case "video/H264":
-		samples, err = testpub.LoadH264(path, fps)
-	case "audio/opus":
-		samples, err = testpub.LoadOgg(path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return newLoopClip(tb, mime, samples)
-}
-
-// benchTrack is a looping clip fed into one Track from offset on.
+// benchTrack is a looping clip fed into one Track.
 type benchTrack struct {
-	clip   *loopClip
-	ssrc   uint32
-	offset time.Duration
-	tr     *Track
-	pipe   *pipeline // the one task pipeline reading tr
-	next   int       // packets written
-}
-
-// at returns the send time of packet i.
-func (s *benchTrack) at(i int) time.Duration {
-	n := len(s.clip.pkts)
-	return s.offset + time.Duration(i/n)*s.clip.period + s.clip.pkts[i%n].At
-}
-
-// packet fills into with packet i.
-func (s *benchTrack) packet(i int, into *rtp.Packet) {
-	n := len(s.clip.pkts)
-	p := s.clip.pkts[i%n].Packet
-	into.Header, into.Payload = p.Header, p.Payload
-	into.SSRC = s.ssrc
-	into.SequenceNumber = p.SequenceNumber + uint16(i/n*n)
-	into.Timestamp = p.Timestamp + uint32(i/n)*s.clip.ticks
+	loadgen.Loop
+	tr   *Track
+	pipe *pipeline // the one task pipeline reading tr
+	next int       // packets written
 }
 
 // sendOrder merges the tracks' packets by send time (the lower track first
@@ -134,7 +80,7 @@ func (h *sendHeap) Pop() any {
 func newSendOrder(tracks []*benchTrack) *sendOrder {
 	o := &sendOrder{tracks: tracks, h: make(sendHeap, 0, len(tracks))}
 	for k, s := range tracks {
-		o.h = append(o.h, sendItem{at: s.at(0), track: k})
+		o.h = append(o.h, sendItem{at: s.At(0), track: k})
 	}
 	heap.Init(&o.h)
 	return o
@@ -148,7 +94,7 @@ func (o *sendOrder) next() (int, time.Duration) {
 	top := &o.h[0]
 	k, at := top.track, top.at
 	top.idx++
-	top.at = o.tracks[k].at(top.idx)
+	top.at = o.tracks[k].At(top.idx)
 	heap.Fix(&o.h, 0)
 	return k, at
 }
@@ -170,11 +116,11 @@ type feeder struct {
 // dropped, and no work is left queued out of sight).
 func (f *feeder) write(tb testing.TB, k int) {
 	s := f.tracks[k]
-	if at := s.at(s.next); at-f.setAt >= time.Millisecond {
+	if at := s.At(s.next); at-f.setAt >= time.Millisecond {
 		f.clk.Set(f.t0.Add(at))
 		f.setAt = at
 	}
-	s.packet(s.next, &f.pkt)
+	s.Packet(s.next, &f.pkt)
 	s.next++
 	if err := s.tr.WriteRTP(&f.pkt); err != nil {
 		tb.Fatal(err)
@@ -201,15 +147,15 @@ func benchRecorder(tb testing.TB, dir string, clk *clock.Fake, store Storage) *R
 
 // benchUser adds a user's video and audio tracks to room (where task tk
 // records them) and returns them as benchTracks starting at offset.
-func benchUser(tb testing.TB, room *Room, tk *task, user string, video, audio *loopClip, offset time.Duration, ssrc uint32) []*benchTrack {
+func benchUser(tb testing.TB, room *Room, tk *task, user string, video, audio *loadgen.Clip, offset time.Duration, ssrc uint32) []*benchTrack {
 	tb.Helper()
 	var out []*benchTrack
-	for i, c := range []*loopClip{video, audio} {
+	for i, c := range []*loadgen.Clip{video, audio} {
 		kind := naming.TrackVideo
-		if c.mime == "audio/opus" {
+		if c.MimeType == "audio/opus" {
 			kind = naming.TrackAudio
 		}
-		tr, err := room.AddTrack(TrackInfo{UserID: user, Kind: kind, MimeType: c.mime}, nil)
+		tr, err := room.AddTrack(TrackInfo{UserID: user, Kind: kind, MimeType: c.MimeType}, nil)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -219,7 +165,7 @@ func benchUser(tb testing.TB, room *Room, tk *task, user string, video, audio *l
 		if p == nil {
 			tb.Fatalf("track %s/%s is not recorded", user, kind)
 		}
-		out = append(out, &benchTrack{clip: c, ssrc: ssrc + uint32(i), offset: offset, tr: tr, pipe: p})
+		out = append(out, &benchTrack{Loop: loadgen.Loop{Clip: c, SSRC: ssrc + uint32(i), Offset: offset}, tr: tr, pipe: p})
 	}
 	return out
 }

@@ -5,7 +5,6 @@ package recorder
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/roomrec/roomrec/clock"
+	"github.com/roomrec/roomrec/internal/loadgen"
 	"github.com/roomrec/roomrec/internal/testpub"
 )
 
@@ -50,10 +50,14 @@ const (
 // one core keeps up with. -benchtime=1000000x records about 2 minutes per
 // user.
 func BenchmarkUser(b *testing.B) {
-	video := loadClip(b, "video/H264", genH264(b, b.TempDir()), 30)
+	clip, err := loadgen.GenerateH264(context.Background(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	video := loadClip(b, "video/H264", clip, loadgen.GeneratedFPS)
 	audio := loadClip(b, "audio/opus", filepath.Join(testpub.MediaDir(), "opus_48k_stereo.ogg"), 0)
 	b.Logf("input per user: H.264 %.0f kbps %.1f pkt/s, Opus %.1f kbps %.1f pkt/s (RTP payload)",
-		video.bitrate()/1000, video.packetsPerSecond(), audio.bitrate()/1000, audio.packetsPerSecond())
+		video.Bitrate()/1000, video.PacketsPerSecond(), audio.Bitrate()/1000, audio.PacketsPerSecond())
 	for _, a := range benchAudioCodecs(b) {
 		b.Run(fmt.Sprintf("audio=%s/users=%d", audioName(a), benchUsers), func(b *testing.B) {
 			benchRecordUsers(b, video, audio, a, benchUsers)
@@ -61,23 +65,9 @@ func BenchmarkUser(b *testing.B) {
 	}
 }
 
-// genH264 encodes the 1 Mbps benchmark clip (10 s) with ffmpeg into dir.
-func genH264(b *testing.B, dir string) string {
-	out := filepath.Join(dir, "720p30_1M.h264")
-	cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-		"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "10",
-		"-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-threads", "1",
-		"-b:v", "1M", "-maxrate", "1M", "-bufsize", "1M", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-bf", "0",
-		"-x264-params", "repeat-headers=1", "-f", "h264", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("ffmpeg: %v\n%s", err, msg)
-	}
-	return out
-}
-
 // benchRecordUsers records users users, their audio written as codec,
 // for b.N packets in all.
-func benchRecordUsers(b *testing.B, video, audio *loopClip, codec AudioCodec, users int) {
+func benchRecordUsers(b *testing.B, video, audio *loadgen.Clip, codec AudioCodec, users int) {
 	clk := clock.NewFake(testT0)
 	rec := benchRecorder(b, b.TempDir(), clk, nil)
 	tasks, tracks := addUsers(b, rec, video, audio, codec, users)
@@ -88,7 +78,7 @@ func benchRecordUsers(b *testing.B, video, audio *loopClip, codec AudioCodec, us
 		plan[i] = uint16(k)
 	}
 	f := &feeder{clk: clk, t0: clk.Now(), tracks: tracks}
-	b.SetBytes((video.bytes + audio.bytes) / int64(len(video.pkts)+len(audio.pkts)))
+	b.SetBytes((video.Bytes + audio.Bytes) / int64(len(video.Packets)+len(audio.Packets)))
 	b.ReportAllocs()
 	runtime.GC()
 	var m0, m1 runtime.MemStats
@@ -115,7 +105,7 @@ func benchRecordUsers(b *testing.B, video, audio *loopClip, codec AudioCodec, us
 		b.Fatalf("the tasks received %d packets, %d were sent", got, b.N)
 	}
 	// Media recorded, summed over the users, in seconds.
-	userSeconds := float64(b.N) / (video.packetsPerSecond() + audio.packetsPerSecond())
+	userSeconds := float64(b.N) / (video.PacketsPerSecond() + audio.PacketsPerSecond())
 	b.ReportMetric(userSeconds/cpu.Seconds(), "users/core")
 	b.ReportMetric(cpu.Seconds()*1e9/float64(b.N), "cpu-ns/op")
 	// allocs/op is rounded to an integer; this keeps the fraction.
@@ -129,7 +119,7 @@ func benchRecordUsers(b *testing.B, video, audio *loopClip, codec AudioCodec, us
 // addUsers starts one task per benchUsersPerRoom users and adds the users'
 // tracks, each user's clips starting a little later than the previous
 // user's (spread over one 2 s GOP).
-func addUsers(b *testing.B, rec *Recorder, video, audio *loopClip, codec AudioCodec, users int) ([]*task, []*benchTrack) {
+func addUsers(b *testing.B, rec *Recorder, video, audio *loadgen.Clip, codec AudioCodec, users int) ([]*task, []*benchTrack) {
 	var tasks []*task
 	var tracks []*benchTrack
 	for r := 0; r*benchUsersPerRoom < users; r++ {

@@ -27,30 +27,38 @@ type Config struct {
 	Tick time.Duration
 }
 
-// stream is a clip looped into a Writer from offset on.
-type stream struct {
-	clip   *Clip
-	w      Writer
-	ssrc   uint32
-	offset time.Duration
-	next   int // packets written
+// Loop is a Clip sent again and again with SSRC, its first packet at
+// Offset, as a publisher looping the clip would: sequence numbers and
+// timestamps keep counting from one pass to the next. Clip must have
+// packets.
+type Loop struct {
+	Clip   *Clip
+	SSRC   uint32
+	Offset time.Duration
 }
 
-// at returns the send time of packet i.
-func (s *stream) at(i int) time.Duration {
-	n := len(s.clip.Packets)
-	return s.offset + time.Duration(i/n)*s.clip.Period + s.clip.Packets[i%n].At
+// At returns the send time of packet i of the loop.
+func (l Loop) At(i int) time.Duration {
+	n := len(l.Clip.Packets)
+	return l.Offset + time.Duration(i/n)*l.Clip.Period + l.Clip.Packets[i%n].At
 }
 
-// packet fills into with packet i: sequence numbers and timestamps keep
-// counting from one pass to the next.
-func (s *stream) packet(i int, into *rtp.Packet) {
-	n := len(s.clip.Packets)
-	p := s.clip.Packets[i%n].Packet
+// Packet fills into with packet i of the loop; its payload is the clip's
+// (not to be modified).
+func (l Loop) Packet(i int, into *rtp.Packet) {
+	n := len(l.Clip.Packets)
+	p := l.Clip.Packets[i%n].Packet
 	into.Header, into.Payload = p.Header, p.Payload
-	into.SSRC = s.ssrc
+	into.SSRC = l.SSRC
 	into.SequenceNumber = p.SequenceNumber + uint16(i/n*n)
-	into.Timestamp = p.Timestamp + uint32(i/n)*s.clip.Ticks
+	into.Timestamp = p.Timestamp + uint32(i/n)*l.Clip.Ticks
+}
+
+// stream is a Loop written into a Writer.
+type stream struct {
+	Loop
+	w    Writer
+	next int // packets written
 }
 
 // Feeder sends the packets of many looping streams in real time from one
@@ -95,7 +103,7 @@ func (f *Feeder) Add(w Writer, c *Clip, ssrc uint32, offset time.Duration) error
 	if w == nil || c == nil || len(c.Packets) == 0 || c.Period <= 0 {
 		return errors.New("loadgen: Add needs a writer and a clip with packets")
 	}
-	f.streams = append(f.streams, &stream{clip: c, w: w, ssrc: ssrc, offset: offset})
+	f.streams = append(f.streams, &stream{Loop: Loop{Clip: c, SSRC: ssrc, Offset: offset}, w: w})
 	return nil
 }
 
@@ -107,11 +115,11 @@ func (f *Feeder) SendDue(elapsed time.Duration) error {
 	var bytes, pkts uint64
 	maxLag := time.Duration(f.maxLag.Load())
 	for k, s := range f.streams {
-		for at := s.at(s.next); at < elapsed; at = s.at(s.next) {
-			s.packet(s.next, &f.pkt)
+		for at := s.At(s.next); at < elapsed; at = s.At(s.next) {
+			s.Packet(s.next, &f.pkt)
 			s.next++
 			if err := s.w.WriteRTP(&f.pkt); err != nil {
-				return fmt.Errorf("loadgen: stream %d (%s): %w", k, s.clip.MimeType, err)
+				return fmt.Errorf("loadgen: stream %d (%s): %w", k, s.Clip.MimeType, err)
 			}
 			pkts++
 			bytes += uint64(len(f.pkt.Payload))
